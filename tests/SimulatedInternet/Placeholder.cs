@@ -1,0 +1,3 @@
+namespace SimulatedInternet;
+
+internal static class Placeholder;
