@@ -1,0 +1,67 @@
+using System.Net;
+using System.Net.Sockets;
+using DnsClient;
+using DnsClient.Protocol;
+
+namespace MtaSts.Dns;
+
+/// <summary>
+/// Resolves a host name to its addresses through DnsClient, never the OS resolver, so that the
+/// configured name servers also decide where HTTPS and SMTP connect.
+/// </summary>
+public sealed class HostAddressResolver(ILookupClient dns)
+{
+    /// <summary>The resolver's DNS client.</summary>
+    public ILookupClient Dns => dns;
+
+    /// <summary>
+    /// A and AAAA addresses of <paramref name="host"/> (IPv4 first), following CNAMEs. An IP literal is
+    /// returned as is. An empty list means the name has no address; DNS failures throw
+    /// <see cref="DnsLookupException"/> with the reason.
+    /// </summary>
+    public async Task<IReadOnlyList<IPAddress>> ResolveAsync(string host, CancellationToken cancellationToken)
+    {
+        var name = host.TrimEnd('.');
+        if (IPAddress.TryParse(name, out var literal))
+        {
+            return [literal];
+        }
+
+        var v4 = QueryAsync(name, QueryType.A, cancellationToken);
+        var v6 = QueryAsync(name, QueryType.AAAA, cancellationToken);
+        var answers = await Task.WhenAll(v4, v6);
+        var addresses = answers[0].Answers.ARecords().Select(r => r.Address)
+            .Concat(answers[1].Answers.AaaaRecords().Select(r => r.Address))
+            .Where(a => a.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
+            .Distinct()
+            .ToList();
+        // NXDOMAIN is an answer (no such host); SERVFAIL and friends are trouble worth retrying.
+        if (addresses.Count == 0 && answers.All(a => a.HasError && a.Header.ResponseCode != DnsHeaderResponseCode.NotExistentDomain))
+        {
+            throw new DnsLookupException($"{name}: {answers[0].ErrorMessage}");
+        }
+
+        return addresses;
+    }
+
+    private async Task<IDnsQueryResponse> QueryAsync(string name, QueryType type, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await dns.QueryAsync(name, type, QueryClass.IN, cancellationToken);
+        }
+        catch (DnsResponseException e)
+        {
+            throw new DnsLookupException($"{type} lookup of {name} failed: {e.DnsError}", e);
+        }
+    }
+}
+
+/// <summary>A DNS lookup that failed (timeout, SERVFAIL, unreachable server), as opposed to a name with no data.</summary>
+public sealed class DnsLookupException : Exception
+{
+    /// <summary>Creates the exception with an admin-readable message.</summary>
+    public DnsLookupException(string message, Exception? inner = null) : base(message, inner)
+    {
+    }
+}
