@@ -18,8 +18,8 @@ public static class StsTxtRecordParser
     private const string Whitespace = " \t";
 
     /// <summary>
-    /// True when <paramref name="text"/> starts with <c>v=STSv1</c> followed by end of text or
-    /// optional spaces/tabs and <c>;</c>. Records that do not are discarded before selection.
+    /// True when <paramref name="text"/> starts with <c>v=STSv1</c> followed by optional spaces/tabs
+    /// and then <c>;</c> or the end of the text. Records that do not are discarded before selection.
     /// </summary>
     public static bool IsStsRecord(string text)
     {

@@ -109,7 +109,7 @@ internal static class MxPatternRules
         }
 
         // Catch addresses before the label rules do, to say what is wrong in words an admin expects.
-        if (value[0] == '[' || IPAddress.TryParse(name, out _))
+        if (value[0] == '[' || (MayBeAddress(name) && IPAddress.TryParse(name, out _)))
         {
             return Describe(value) + " is an IP address; mx values must be host names (RFC 8461 §3.2)";
         }
@@ -121,6 +121,7 @@ internal static class MxPatternRules
             return Describe(value) + " has no domain after '*.'";
         }
 
+        // Counted with any "*.": the shortest host a wildcard matches is just as long.
         if (name.Length > MaxNameLength)
         {
             return Describe(value) + $" is longer than {MaxNameLength} characters";
@@ -190,6 +191,10 @@ internal static class MxPatternRules
             ? $"label '{label}' is longer than {MaxLabelLength} characters"
             : null;
     }
+
+    /// <summary>IPv6 has ':' and IPv4 ends in a digit; other names skip the costlier address parse.</summary>
+    private static bool MayBeAddress(ReadOnlySpan<char> name) =>
+        !name.IsEmpty && (char.IsAsciiDigit(name[^1]) || name.Contains(':'));
 
     /// <summary>Quotes an offending mx value for an error message.</summary>
     internal static string Describe(ReadOnlySpan<char> value) => "mx value '" + ErrorText.Quote(value) + "'";
