@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MtaStsRelay.Transport;
+
+/// <summary>Timeouts of one outbound SMTP session, bound from <c>Relay:Delivery</c>.</summary>
+public sealed class TransportOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "Relay:Delivery";
+
+    /// <summary>How long to wait for the TCP connection to an MX address.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long any single read or write may take (MailKit's per-I/O timeout). RFC 5321 §4.5.3.2
+    /// suggests 5 minutes for the greeting and 10 for the end of data; 2 minutes keeps workers moving
+    /// and is still far above what a healthy server needs.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The cap on a whole session, from connect to QUIT, so a trickling server cannot hold a worker.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "06:00:00")]
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromMinutes(10);
+}
