@@ -20,6 +20,7 @@ internal sealed class DnsListener : IAsyncDisposable
     private readonly List<Task> _sessions = [];
     private Task _udpLoop = Task.CompletedTask;
     private Task _acceptLoop = Task.CompletedTask;
+    private int _disposed;
 
     private DnsListener(Socket udp, TcpListener tcp, Func<ReadOnlyMemory<byte>, DnsTransport, byte[]?> answer)
     {
@@ -57,6 +58,11 @@ internal sealed class DnsListener : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         _udp.Dispose();
         _tcp.Stop();
