@@ -83,6 +83,9 @@ public sealed class PolicyHttpsHost : IAsyncDisposable
     /// <summary>Serves <paramref name="policyText"/> as a 200 text/plain policy for <paramref name="host"/>.</summary>
     public void Serve(string host, string policyText) => Serve(host, PolicyResponse.Ok(policyText));
 
+    /// <summary>The response currently served for <paramref name="host"/>, if any.</summary>
+    public PolicyResponse? GetResponse(string host) => _responses.TryGetValue(Normalize(host), out var response) ? response : null;
+
     /// <summary>Stops serving <paramref name="host"/> (its requests get 404 again).</summary>
     public bool Remove(string host) => _responses.TryRemove(Normalize(host), out _);
 

@@ -41,12 +41,31 @@ public sealed class ServerCertificates(TestCertificateAuthority authority) : IDi
         _cache.Clear();
     }
 
-    private X509Certificate2 Create(string host, CertificateKind kind) => kind switch
+    /// <summary>
+    /// A new certificate of <paramref name="kind"/> for <paramref name="host"/> (null for None).
+    /// <paramref name="authority"/> may be null only for SelfSigned and None.
+    /// </summary>
+    public static X509Certificate2? Create(TestCertificateAuthority? authority, string host, CertificateKind kind)
     {
-        CertificateKind.Valid => authority.IssueServerCertificate(host),
-        CertificateKind.WrongName => authority.IssueServerCertificate(WrongName),
-        CertificateKind.SelfSigned => TestCertificateAuthority.CreateSelfSigned(host),
-        CertificateKind.Expired => authority.IssueExpired(host),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
-    };
+        if (kind is CertificateKind.None)
+        {
+            return null;
+        }
+
+        if (kind is CertificateKind.SelfSigned)
+        {
+            return TestCertificateAuthority.CreateSelfSigned(host);
+        }
+
+        var ca = authority ?? throw new ArgumentException($"A {kind} certificate needs a TestCertificateAuthority.", nameof(authority));
+        return kind switch
+        {
+            CertificateKind.Valid => ca.IssueServerCertificate(host),
+            CertificateKind.WrongName => ca.IssueServerCertificate(WrongName),
+            CertificateKind.Expired => ca.IssueExpired(host),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
+    }
+
+    private X509Certificate2 Create(string host, CertificateKind kind) => Create(authority, host, kind)!;
 }
