@@ -1,0 +1,46 @@
+using DnsClient;
+
+namespace MtaSts.Discovery;
+
+/// <summary>
+/// Looks up <c>_mta-sts.&lt;domain&gt;</c> (RFC 8461 §3.1). Never walks to a parent domain; CNAMEs are
+/// followed by the resolver. Multi-string records are joined with no separator.
+/// </summary>
+public sealed class StsTxtDiscovery(ILookupClient dns)
+{
+    /// <summary>Queries and classifies the TXT record of <paramref name="domain"/> (already normalised). Never throws for DNS trouble.</summary>
+    public async Task<TxtDiscoveryResult> DiscoverAsync(string domain, CancellationToken cancellationToken)
+    {
+        var name = "_mta-sts." + domain;
+        IDnsQueryResponse response;
+        try
+        {
+            response = await dns.QueryAsync(name, QueryType.TXT, QueryClass.IN, cancellationToken);
+        }
+        catch (DnsResponseException e)
+        {
+            return new TxtDiscoveryResult(TxtDiscoveryStatus.DnsError, null, [], $"TXT lookup of {name} failed: {e.DnsError}");
+        }
+
+        if (response.Header.ResponseCode == DnsHeaderResponseCode.NotExistentDomain)
+        {
+            return new TxtDiscoveryResult(TxtDiscoveryStatus.NoRecord, null, [], $"{name} does not exist (NXDOMAIN)");
+        }
+
+        if (response.HasError)
+        {
+            return new TxtDiscoveryResult(TxtDiscoveryStatus.DnsError, null, [],
+                $"TXT lookup of {name} failed: {response.Header.ResponseCode} ({response.ErrorMessage})");
+        }
+
+        var records = response.Answers.TxtRecords().Select(r => string.Concat(r.Text)).ToList();
+        var selection = StsTxtRecordParser.Select(records);
+        return selection.Status switch
+        {
+            TxtSelectionStatus.Found => new TxtDiscoveryResult(TxtDiscoveryStatus.Found, selection.Record, records, null),
+            TxtSelectionStatus.NoRecord => new TxtDiscoveryResult(TxtDiscoveryStatus.NoRecord, null, records,
+                records.Count == 0 ? $"{name} has no TXT record" : $"no TXT record at {name} starts with v=STSv1"),
+            _ => new TxtDiscoveryResult(TxtDiscoveryStatus.Invalid, null, records, $"{name}: {selection.Reason}"),
+        };
+    }
+}

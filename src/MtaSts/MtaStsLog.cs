@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace MtaSts;
+
+/// <summary>
+/// Every log event of the MTA-STS engine, with fixed event ids (2000–2099) so admins can filter on
+/// them. Failure types use their RFC 8460 names.
+/// </summary>
+internal static partial class MtaStsLog
+{
+    [LoggerMessage(2000, LogLevel.Information, "MTA-STS policy fetched for {Domain}: id={PolicyId} mode={Mode} max_age={MaxAgeSeconds}s mx={MxPatterns}")]
+    public static partial void PolicyFetched(ILogger logger, string domain, string policyId, string mode, long maxAgeSeconds, string mxPatterns);
+
+    [LoggerMessage(2001, LogLevel.Warning, "MTA-STS policy fetch failed for {Domain} (id={PolicyId}): {FailureType}: {Reason}; {Consequence}")]
+    public static partial void PolicyFetchFailed(ILogger logger, string domain, string policyId, string failureType, string reason, string consequence);
+
+    [LoggerMessage(2002, LogLevel.Warning, "MTA-STS TXT record of {Domain} is {TxtState} while an unexpired policy (id={PolicyId}, mode={Mode}, expires {ExpiresAt:u}) is cached; keeping the cached policy (possible downgrade attempt): {Reason}")]
+    public static partial void TxtGoneWhileCached(ILogger logger, string domain, string txtState, string policyId, string mode, DateTimeOffset expiresAt, string? reason);
+
+    [LoggerMessage(2003, LogLevel.Warning, "MTA-STS cache entry {Path} is unreadable and is ignored: {Reason}")]
+    public static partial void CorruptCacheEntry(ILogger logger, string path, string reason);
+
+    [LoggerMessage(2004, LogLevel.Warning, "MTA-STS proactive refresh failed for {Domain} (cached mode={Mode}, expires {ExpiresAt:u}): {FailureType}: {Reason}")]
+    public static partial void RefreshFailed(ILogger logger, string domain, string mode, DateTimeOffset expiresAt, string failureType, string reason);
+
+    [LoggerMessage(2005, LogLevel.Warning, "MTA-STS TXT lookup for {Domain} failed and nothing is cached: {Reason}; {Consequence}")]
+    public static partial void DnsTrouble(ILogger logger, string domain, string reason, string consequence);
+
+    [LoggerMessage(2006, LogLevel.Information, "MTA-STS policy for {Domain} retired (mode none or max_age 0): cached policy removed")]
+    public static partial void PolicyRetired(ILogger logger, string domain);
+
+    [LoggerMessage(2007, LogLevel.Debug, "MTA-STS proactive refresh of {Count} domain(s)")]
+    public static partial void RefreshRound(ILogger logger, int count);
+
+    [LoggerMessage(2008, LogLevel.Warning, "MTA-STS cache write failed for {Domain}: {Reason}; the policy is used from memory")]
+    public static partial void CacheWriteFailed(ILogger logger, string domain, string reason);
+}

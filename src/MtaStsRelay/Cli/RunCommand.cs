@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using MtaStsRelay.Configuration;
+
+namespace MtaStsRelay.Cli;
+
+/// <summary><c>mtasts-relay [run]</c>: starts the relay service until SIGTERM/Ctrl-C.</summary>
+internal static class RunCommand
+{
+    /// <summary>Exit code for a configuration error (the message names the key).</summary>
+    public const int ConfigurationError = 3;
+
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("run", "Run the relay service (the default when no command is given)")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        command.SetAction((parse, ct) => RunAsync(context, parse, ct));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(CliContext context, ParseResult parse, CancellationToken cancellationToken)
+    {
+        var settings = parse.UnmatchedTokens.ToArray();
+        IHost host;
+        try
+        {
+            var builder = RelayHostBuilder.Create(settings, parse.GetValue(context.ConfigOption), context.ConfigOverrides);
+            builder.Services.AddRelay(builder.Configuration);
+            host = builder.Build();
+            await host.StartAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is OptionsValidationException or ConfigurationFileException or InvalidDataException or FormatException or InvalidOperationException)
+        {
+            await context.Error.WriteLineAsync($"mtasts-relay: configuration error: {e.Message}");
+            return ConfigurationError;
+        }
+
+        using (host)
+        {
+            await host.WaitForShutdownAsync(cancellationToken);
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,72 @@
+using MtaStsRelay.Queue;
+
+namespace MtaStsRelay.Delivery;
+
+/// <summary>
+/// The in-memory schedule of queued messages, ordered by next attempt time. The spool on disk is the
+/// truth; this is rebuilt from it at start. Waiting runs on <see cref="TimeProvider"/>, so tests move
+/// time instead of sleeping.
+/// </summary>
+internal sealed class DueQueue(TimeProvider time) : IDisposable
+{
+    private readonly PriorityQueue<Envelope, DateTimeOffset> _queue = new();
+    private readonly HashSet<string> _scheduled = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _changed = new(0);
+    private readonly Lock _gate = new();
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _queue.Count;
+            }
+        }
+    }
+
+    /// <summary>Schedules <paramref name="envelope"/> at its NextAttemptAt (once; a second schedule of the same id is ignored).</summary>
+    public void Schedule(Envelope envelope)
+    {
+        lock (_gate)
+        {
+            if (!_scheduled.Add(envelope.QueueId))
+            {
+                return;
+            }
+
+            _queue.Enqueue(envelope, envelope.NextAttemptAt);
+        }
+
+        _changed.Release();
+    }
+
+    /// <summary>Waits for the next envelope whose time has come and takes it off the schedule.</summary>
+    public async Task<Envelope> TakeDueAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            TimeSpan wait;
+            lock (_gate)
+            {
+                if (_queue.TryPeek(out var next, out var due) && due <= time.GetUtcNow())
+                {
+                    _queue.Dequeue();
+                    _scheduled.Remove(next.QueueId);
+                    return next;
+                }
+
+                wait = _queue.Count == 0 ? Timeout.InfiniteTimeSpan : due - time.GetUtcNow();
+            }
+
+            using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var changed = _changed.WaitAsync(wake.Token);
+            var timer = wait == Timeout.InfiniteTimeSpan ? Task.Delay(Timeout.Infinite, wake.Token) : Task.Delay(wait, time, wake.Token);
+            await Task.WhenAny(changed, timer);
+            await wake.CancelAsync();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    public void Dispose() => _changed.Dispose();
+}

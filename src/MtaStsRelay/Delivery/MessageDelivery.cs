@@ -1,0 +1,147 @@
+using Microsoft.Extensions.Logging;
+using MtaSts.Resolution;
+using MtaStsRelay.Diagnostics;
+using MtaStsRelay.Queue;
+
+namespace MtaStsRelay.Delivery;
+
+/// <summary>
+/// One delivery attempt of one queued message: every recipient domain in parallel, then the new
+/// per-recipient state, bounces and the next attempt time written back to the spool. The only
+/// stage that changes queue state. Order of writes: a bounce is spooled before the original's state
+/// is updated, so a crash can at worst repeat a bounce, never lose one.
+/// </summary>
+public sealed class MessageDelivery(
+    Spool spool,
+    DomainDelivery domains,
+    RetrySchedule schedule,
+    PolicyResolver policies,
+    BounceSender bounces,
+    TimeProvider time,
+    ILogger<MessageDelivery> logger)
+{
+    /// <summary>Attempts delivery of <paramref name="envelope"/>; returns true when the message is done (removed from the queue).</summary>
+    public async Task<bool> DeliverAsync(Envelope envelope, CancellationToken cancellationToken)
+    {
+        envelope.Attempts++;
+        var path = spool.MessagePath(envelope.QueueId);
+        var attempts = await AttemptAllDomainsAsync(envelope, path, cancellationToken);
+        var failedNow = Apply(envelope, attempts);
+
+        var now = time.GetUtcNow();
+        if (envelope.HasPendingRecipients && schedule.NextAttempt(envelope, now) is null)
+        {
+            failedNow.AddRange(await ExpireAsync(envelope, attempts, path, cancellationToken));
+        }
+
+        if (failedNow.Count > 0)
+        {
+            await bounces.SendFailureAsync(envelope, failedNow, cancellationToken);
+        }
+
+        return await PersistAsync(envelope, attempts, now, cancellationToken);
+    }
+
+    private async Task<List<DeliveryAttempt>> AttemptAllDomainsAsync(Envelope envelope, string path, CancellationToken cancellationToken)
+    {
+        var tasks = envelope.Domains.Select(d => domains.DeliverAsync(envelope, d.Key, d.Value.Select(r => r.Address).ToList(), path, cancellationToken));
+        return [.. await Task.WhenAll(tasks)];
+    }
+
+    /// <summary>Writes each verdict into the envelope; returns the recipients that failed for good in this attempt.</summary>
+    private List<(QueuedRecipient Recipient, RecipientVerdict Verdict, DeliveryAttempt Attempt)> Apply(Envelope envelope, IEnumerable<DeliveryAttempt> attempts)
+    {
+        var failed = new List<(QueuedRecipient, RecipientVerdict, DeliveryAttempt)>();
+        var now = time.GetUtcNow();
+        foreach (var attempt in attempts)
+        {
+            foreach (var verdict in attempt.Recipients)
+            {
+                var recipient = envelope.Recipients.First(r => r.Status == RecipientStatus.Pending && string.Equals(r.Address, verdict.Address, StringComparison.OrdinalIgnoreCase));
+                recipient.LastReply = verdict.Reply;
+                recipient.LastFailureType = verdict.FailureType?.ToString();
+                if (verdict.Outcome == RecipientOutcomeKind.Deferred)
+                {
+                    envelope.LastError = $"{attempt.Domain}: {verdict.Reply}";
+                    continue;
+                }
+
+                recipient.Status = verdict.Outcome == RecipientOutcomeKind.Delivered ? RecipientStatus.Delivered : RecipientStatus.Failed;
+                recipient.CompletedAt = now;
+                if (recipient.Status == RecipientStatus.Failed)
+                {
+                    failed.Add((recipient, verdict, attempt));
+                }
+            }
+        }
+
+        return failed;
+    }
+
+    /// <summary>
+    /// The queue lifetime is over. Before bouncing recipients held back by a policy, look for a new
+    /// policy id and try once more with it (RFC 8461 §5.1); what is still pending then bounces.
+    /// </summary>
+    private async Task<List<(QueuedRecipient, RecipientVerdict, DeliveryAttempt)>> ExpireAsync(Envelope envelope, List<DeliveryAttempt> attempts, string path, CancellationToken cancellationToken)
+    {
+        var retried = new List<DeliveryAttempt>();
+        foreach (var attempt in attempts.Where(a => a.Failure is not null && a.PolicyId is not null && a.Recipients.Any(r => r.Outcome == RecipientOutcomeKind.Deferred)))
+        {
+            var fresh = await policies.ResolveAsync(attempt.Domain, cancellationToken, lookUpTxtNow: true);
+            if (fresh.PolicyId is { } newId && newId != attempt.PolicyId)
+            {
+                DeliveryLog.PolicyRecheck(logger, envelope.QueueId, attempt.Domain, attempt.PolicyId!, newId);
+                var pending = envelope.Domains.TryGetValue(attempt.Domain, out var list) ? list.Select(r => r.Address).ToList() : [];
+                if (pending.Count > 0)
+                {
+                    retried.Add(await domains.DeliverAsync(envelope, attempt.Domain, pending, path, cancellationToken));
+                }
+            }
+        }
+
+        var failed = Apply(envelope, retried);
+        var stillPending = envelope.Recipients.Where(r => r.Status == RecipientStatus.Pending).ToList();
+        if (stillPending.Count == 0)
+        {
+            return failed;
+        }
+
+        DeliveryLog.MessageExpired(logger, envelope.QueueId, stillPending.Count, envelope.ArrivedAt);
+        var now = time.GetUtcNow();
+        foreach (var recipient in stillPending)
+        {
+            var last = attempts.Concat(retried).LastOrDefault(a => a.Recipients.Any(v => v.Address == recipient.Address));
+            var deferred = last?.Recipients.First(v => v.Address == recipient.Address);
+            var status = deferred is null ? "5.4.7" : "5" + deferred.Status[1..];
+            var verdict = new RecipientVerdict(recipient.Address, RecipientOutcomeKind.Failed, status,
+                $"delivery time expired after {envelope.Attempts} attempts; last error: {recipient.LastReply}", deferred?.FailureType);
+            recipient.Status = RecipientStatus.Failed;
+            recipient.CompletedAt = now;
+            failed.Add((recipient, verdict, last!));
+        }
+
+        return failed;
+    }
+
+    private async Task<bool> PersistAsync(Envelope envelope, List<DeliveryAttempt> attempts, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!envelope.HasPendingRecipients)
+        {
+            await spool.CompleteAsync(envelope);
+            DeliveryLog.MessageDone(logger, envelope.QueueId,
+                envelope.Recipients.Count(r => r.Status == RecipientStatus.Delivered),
+                envelope.Recipients.Count(r => r.Status == RecipientStatus.Failed), envelope.Attempts);
+            return true;
+        }
+
+        if (!envelope.DelayNoticeSent && schedule.IsDelayNoticeDue(envelope, now))
+        {
+            envelope.DelayNoticeSent = await bounces.SendDelayAsync(envelope, attempts, schedule.ExpiresAt(envelope), cancellationToken);
+        }
+
+        envelope.NextAttemptAt = schedule.NextAttempt(envelope, now) ?? now;
+        await spool.UpdateAsync(envelope);
+        DeliveryLog.MessageDeferred(logger, envelope.QueueId, envelope.Recipients.Count(r => r.Status == RecipientStatus.Pending), envelope.Attempts, envelope.NextAttemptAt);
+        return false;
+    }
+}

@@ -1,3 +1,0 @@
-namespace SimulatedInternet;
-
-internal static class Placeholder;
