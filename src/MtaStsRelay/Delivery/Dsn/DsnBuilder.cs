@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using MimeKit;
 using MimeKit.Utils;
@@ -73,49 +74,52 @@ public static partial class DsnBuilder
         return text;
     }
 
-    private static MessageDeliveryStatus DeliveryStatusPart(DsnRequest request, DateTimeOffset now)
+    /// <summary>
+    /// The machine-readable part, written by hand rather than through MimeKit's
+    /// MessageDeliveryStatus, whose serialisation ends in a blank line that parsers read as an
+    /// empty extra recipient group. RFC 3464 §2.1: groups separated by one empty line, ASCII only.
+    /// </summary>
+    private static MimePart DeliveryStatusPart(DsnRequest request, DateTimeOffset now)
     {
-        var status = new MessageDeliveryStatus();
-
-        // RFC 3464 §2.2: per-message fields first, then one group per recipient (§2.3).
-        var perMessage = new HeaderList
+        var perMessage = new List<(string, string)>
         {
-            { "Reporting-MTA", $"dns; {request.ReportingMta}" },
-            { "X-MtaStsRelay-Queue-ID", Ascii(request.QueueId) },
-            { "Arrival-Date", DateUtils.FormatDate(request.ArrivedAt) },
+            ("Reporting-MTA", $"dns; {request.ReportingMta}"),
+            ("X-MtaStsRelay-Queue-ID", request.QueueId),
+            ("Arrival-Date", DateUtils.FormatDate(request.ArrivedAt)),
         };
-        status.StatusGroups.Add(perMessage);
-
-        foreach (var recipient in request.Recipients)
+        var groups = request.Recipients.Select(r => RecipientGroup(request, r, now)).Prepend(perMessage);
+        var text = string.Join("\r\n", groups.Select(g => string.Concat(g.Select(f => $"{f.Item1}: {Ascii(f.Item2)}\r\n"))));
+        return new MimePart("message", "delivery-status")
         {
-            status.StatusGroups.Add(RecipientGroup(request, recipient, now));
-        }
-
-        return status;
+            Content = new MimeContent(new MemoryStream(Encoding.ASCII.GetBytes(text), writable: false)),
+            ContentTransferEncoding = ContentEncoding.SevenBit,
+        };
     }
 
-    private static HeaderList RecipientGroup(DsnRequest request, DsnRecipient recipient, DateTimeOffset now)
+    private static List<(string, string)> RecipientGroup(DsnRequest request, DsnRecipient recipient, DateTimeOffset now)
     {
-        var group = new HeaderList
+        var group = new List<(string, string)>
         {
-            { "Final-Recipient", $"rfc822; {recipient.Address}" },
-            { "Action", request.Kind == DsnKind.Failure ? "failed" : "delayed" },
-            { "Status", StatusCode(recipient.Status, request.Kind) },
+            ("Final-Recipient", $"rfc822; {recipient.Address}"),
+            ("Action", request.Kind == DsnKind.Failure ? "failed" : "delayed"),
+            ("Status", StatusCode(recipient.Status, request.Kind)),
         };
         if (!string.IsNullOrWhiteSpace(recipient.RemoteMta))
         {
-            group.Add("Remote-MTA", $"dns; {recipient.RemoteMta.TrimEnd('.')}");
+            group.Add(("Remote-MTA", $"dns; {recipient.RemoteMta.TrimEnd('.')}"));
         }
 
         if (!string.IsNullOrWhiteSpace(recipient.DiagnosticCode))
         {
-            group.Add("Diagnostic-Code", $"smtp; {Ascii(recipient.DiagnosticCode.ReplaceLineEndings(" ").Trim())}");
+            // One line, well under the 998-octet limit of RFC 5322 §2.1.1, even for a long multi-line reply.
+            var reply = recipient.DiagnosticCode.ReplaceLineEndings(" ").Trim();
+            group.Add(("Diagnostic-Code", $"smtp; {(reply.Length > 900 ? reply[..900] : reply)}"));
         }
 
-        group.Add("Last-Attempt-Date", DateUtils.FormatDate(recipient.LastAttemptAt ?? now));
+        group.Add(("Last-Attempt-Date", DateUtils.FormatDate(recipient.LastAttemptAt ?? now)));
         if (request.Kind == DsnKind.Delay && request.WillRetryUntil is { } until)
         {
-            group.Add("Will-Retry-Until", DateUtils.FormatDate(until));
+            group.Add(("Will-Retry-Until", DateUtils.FormatDate(until)));
         }
 
         return group;
