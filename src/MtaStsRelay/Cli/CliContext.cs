@@ -1,5 +1,4 @@
 using System.CommandLine;
-using MtaSts.Check;
 
 namespace MtaStsRelay.Cli;
 
@@ -15,9 +14,6 @@ internal sealed class CliContext
 
     /// <summary>Settings applied after every other source (tests; null in production).</summary>
     public IReadOnlyDictionary<string, string?>? ConfigOverrides { get; init; }
-
-    /// <summary>Builds the STARTTLS probe used by <c>check</c>.</summary>
-    public required Func<IServiceProvider, IMxTlsProbe> ProbeFactory { get; init; }
 
     /// <summary><c>--config &lt;file&gt;</c>: an extra settings file, read after appsettings.json.</summary>
     public Option<string?> ConfigOption { get; } = new("--config")

@@ -10,6 +10,7 @@ using MtaSts.Discovery;
 using MtaSts.Dns;
 using MtaSts.Fetch;
 using MtaStsRelay.Configuration;
+using MtaStsRelay.Transport;
 
 namespace MtaStsRelay.Cli.Check;
 
@@ -81,7 +82,7 @@ internal static class CheckCommand
     {
         var builder = RelayHostBuilder.Create([], configFile, context.ConfigOverrides);
         builder.Services.AddRelayCore(builder.Configuration, proactiveRefresh: false);
-        builder.Services.AddSingleton<IMxTlsProbe>(sp => context.ProbeFactory(sp));
+        builder.Services.AddRelayTransport(builder.Configuration);
         if (dns is not null)
         {
             builder.Services.PostConfigure<DnsOptions>(o => o.Servers = [dns]);
