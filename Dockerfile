@@ -25,7 +25,9 @@ RUN mkdir -p /var/spool/mtasts-relay /var/lib/mtasts-relay/policy-cache \
  && chown -R app:app /var/spool/mtasts-relay /var/lib/mtasts-relay
 VOLUME ["/var/spool/mtasts-relay", "/var/lib/mtasts-relay"]
 EXPOSE 25
-# The image's non-root user; binding port 25 needs NET_BIND_SERVICE (granted by default by Docker
-# to containers, or map 2525 instead).
+# The image's non-root user. Docker 20.10+ sets net.ipv4.ip_unprivileged_port_start=0 in the
+# container, so a non-root process may bind port 25; on other runtimes set Relay__Listen__0__Port=2525
+# and publish 25:2525. Set Relay__AllowedNetworks__0 to your Exchange servers' network: the default
+# allows loopback only.
 USER app
 ENTRYPOINT ["dotnet", "mtasts-relay.dll"]
