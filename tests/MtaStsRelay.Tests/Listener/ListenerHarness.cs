@@ -60,7 +60,18 @@ internal sealed class ListenerHarness : IAsyncDisposable
         var spool = temp.Create();
         var log = new CapturingLogger<RelayListener>();
         var listener = new RelayListener(Options.Create(options), spool, temp.Clock, log);
-        await listener.StartAsync(CancellationToken.None);
+        try
+        {
+            await listener.StartAsync(CancellationToken.None);
+        }
+        catch
+        {
+            listener.Dispose();
+            certificate?.Dispose();
+            temp.Dispose();
+            throw;
+        }
+
         return new ListenerHarness(temp, spool, listener, log, certificate);
     }
 
