@@ -113,6 +113,22 @@ public sealed class SmtpTransportReplyTests(TransportTestKit kit) : IClassFixtur
     }
 
     [Fact]
+    public async Task SendAsync_BareLineFeedsQueued_GoOutAsCrLf()
+    {
+        await using var mx = await kit.StartMxAsync(CertificateKind.Valid);
+        var request = kit.Request(mx, TlsRequirement.Verified) with
+        {
+            MessagePath = kit.Queue("From: alice@local.example\nSubject: lf only\n\nline one\n.dot line\nlast\n"),
+        };
+
+        var result = await kit.Transport().SendAsync(request, _timeout);
+
+        Assert.Equal(TransportOutcome.Sent, result.Outcome);
+        Assert.Equal("From: alice@local.example\r\nSubject: lf only\r\n\r\nline one\r\n.dot line\r\nlast\r\n",
+            Encoding.UTF8.GetString(Assert.Single(mx.Messages).DataWithFinalCrLf));
+    }
+
+    [Fact]
     public async Task SendAsync_NullSender_SendsMailFromEmpty()
     {
         await using var mx = await kit.StartMxAsync(CertificateKind.Valid);
