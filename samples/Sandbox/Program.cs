@@ -1,0 +1,3 @@
+using Sandbox;
+
+return await SandboxRun.RunAsync(args);
