@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MtaStsRelay.Configuration;
 using MtaStsRelay.Delivery;
+using MtaStsRelay.Diagnostics;
 using MtaStsRelay.Listener;
 using MtaStsRelay.Queue;
 using MtaStsRelay.Transport;
@@ -18,6 +19,7 @@ internal static class RelayServiceCollectionExtensions
         services.AddRelayQueue(configuration);
         services.AddRelayTransport(configuration);
         services.AddRelayDelivery(configuration);
+        services.AddRelayDiagnostics(configuration);
         return services;
     }
 }
