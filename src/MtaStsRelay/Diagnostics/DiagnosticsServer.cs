@@ -60,6 +60,7 @@ public sealed class DiagnosticsServer(
         }
         catch (IOException e)
         {
+            Dispose();
             throw new IOException($"{MetricsOptions.SectionName}: cannot listen on {new IPEndPoint(address, settings.Port)}: {e.Message}", e);
         }
 
