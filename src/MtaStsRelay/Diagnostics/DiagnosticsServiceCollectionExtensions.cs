@@ -12,7 +12,7 @@ internal static class DiagnosticsServiceCollectionExtensions
     /// Adds <see cref="RelayMetrics"/> (always: dotnet-counters and other listeners can read the
     /// meters with the endpoint off), binds and validates <c>Relay:Metrics</c>, and adds
     /// <see cref="DiagnosticsServer"/>, which listens only when <c>Relay:Metrics:Enabled</c> is true.
-    /// Register after the listener and the queue: the health checks read them.
+    /// The health checks read the listener and the spool, which AddRelay registers too.
     /// </summary>
     public static IServiceCollection AddRelayDiagnostics(this IServiceCollection services, IConfiguration configuration)
     {

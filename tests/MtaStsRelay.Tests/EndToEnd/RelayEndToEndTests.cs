@@ -263,4 +263,32 @@ public sealed class RelayEndToEndTests : IAsyncLifetime
         Assert.Contains("5.7.1", error.Message, StringComparison.Ordinal);
         Assert.Empty(await relay.Spool.ListAsync());
     }
+
+    [Fact]
+    public async Task Shutdown_DuringStalledDelivery_StopsAcceptingAndKeepsMessageQueued()
+    {
+        await using var relay = await RelayTestHost.StartAsync(_internet, s => s["Relay:Delivery:ShutdownGrace"] = "00:00:01");
+        var stalled = await _internet.AddBrokenMxHostAsync("stall.test", 10, "mx1.stall.test", BrokenSmtpBehavior.StallAfterGreeting);
+        var id = RelayTestHost.QueueIdOf(await relay.SendAsync(Sender, ["bob@stall.test"]));
+        using (var bound = new CancellationTokenSource(Bound))
+        {
+            while (stalled.ConnectionCount == 0)
+            {
+                await Task.Delay(20, bound.Token); // the delivery is now in flight
+            }
+        }
+
+        var endPoint = relay.SmtpEndPoint;
+        await relay.RestartAsync(stopOnly: true);
+
+        using var probe = new System.Net.Sockets.TcpClient();
+        await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => probe.ConnectAsync(endPoint.Address, endPoint.Port));
+        var spool = new MtaStsRelay.Queue.Spool(
+            Microsoft.Extensions.Options.Options.Create(new MtaStsRelay.Queue.SpoolOptions { Path = Path.Combine(relay.Folder, "spool") }),
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<MtaStsRelay.Queue.Spool>.Instance);
+        Assert.Contains(relay.Logs.Lines, l => l.EventId == 3013 && l.Message.Contains(id, StringComparison.Ordinal));
+        var queued = Assert.Single(await spool.RecoverAsync());
+        Assert.Equal(id, queued.QueueId);
+        Assert.Equal(MtaStsRelay.Queue.RecipientStatus.Pending, Assert.Single(queued.Recipients).Status);
+    }
 }
