@@ -20,6 +20,9 @@ public sealed class RunCommandTests : IDisposable
     [InlineData("Relay:Listen:0:Port", "-1")]
     [InlineData("Relay:Queue:Lifetime", "-01:00:00")]
     [InlineData("Relay:Log:Format", "xml")]
+    [InlineData("Relay:Metrics:Port", "70000")]
+    [InlineData("Relay:Metrics:Address", "localhost")]
+    [InlineData("Relay:Metrics:MaxQueueAge", "00:00:00")]
     public async Task Run_InvalidSetting_ExitsWithMessageNamingTheKey(string key, string value)
     {
         var error = new StringWriter();

@@ -42,6 +42,8 @@ internal sealed class RelayTestHost : IAsyncDisposable
 
     public Spool Spool => _host!.Services.GetRequiredService<Spool>();
 
+    public IServiceProvider Services => _host!.Services;
+
     public static async Task<RelayTestHost> StartAsync(TestInternet internet, Action<Dictionary<string, string?>>? configure = null)
     {
         var folder = Directory.CreateTempSubdirectory("relay-e2e-").FullName;
@@ -65,7 +67,16 @@ internal sealed class RelayTestHost : IAsyncDisposable
         };
         configure?.Invoke(settings);
         var host = new RelayTestHost(internet, folder, settings, new FakeTimeProvider(DateTimeOffset.UtcNow));
-        await host.StartHostAsync();
+        try
+        {
+            await host.StartHostAsync();
+        }
+        catch
+        {
+            await host.DisposeAsync(); // what did start stops, and the folder goes
+            throw;
+        }
+
         return host;
     }
 
