@@ -42,6 +42,8 @@ internal sealed class RelayTestHost : IAsyncDisposable
 
     public Spool Spool => _host!.Services.GetRequiredService<Spool>();
 
+    public IServiceProvider Services => _host!.Services;
+
     public static async Task<RelayTestHost> StartAsync(TestInternet internet, Action<Dictionary<string, string?>>? configure = null)
     {
         var folder = Directory.CreateTempSubdirectory("relay-e2e-").FullName;
@@ -65,14 +67,28 @@ internal sealed class RelayTestHost : IAsyncDisposable
         };
         configure?.Invoke(settings);
         var host = new RelayTestHost(internet, folder, settings, new FakeTimeProvider(DateTimeOffset.UtcNow));
-        await host.StartHostAsync();
+        try
+        {
+            await host.StartHostAsync();
+        }
+        catch
+        {
+            await host.DisposeAsync(); // what did start stops, and the folder goes
+            throw;
+        }
+
         return host;
     }
 
-    /// <summary>Stops the relay (as on SIGTERM) and starts a new process-like instance on the same folders.</summary>
-    public async Task RestartAsync()
+    /// <summary>Stops the relay (as on SIGTERM) and, unless <paramref name="stopOnly"/>, starts a new process-like instance on the same folders.</summary>
+    public async Task RestartAsync(bool stopOnly = false)
     {
         await StopHostAsync();
+        if (stopOnly)
+        {
+            return;
+        }
+
         Logs = new LogCollector();
         await StartHostAsync();
     }
