@@ -28,9 +28,9 @@ RUN mkdir -p /var/spool/mtasts-relay /var/lib/mtasts-relay/policy-cache \
  && chown -R app:app /var/spool/mtasts-relay /var/lib/mtasts-relay
 VOLUME ["/var/spool/mtasts-relay", "/var/lib/mtasts-relay"]
 EXPOSE 25
-# On SIGTERM the relay lets running deliveries finish for up to 30 s (the host's shutdown timeout);
-# Docker sends SIGKILL after 10 s by default, so stop with `docker stop -t 45` or set
-# stop_grace_period: 45s in compose (samples/compose.yaml). Cut-short deliveries are retried anyway.
+# On SIGTERM the relay lets running deliveries finish for Relay:Delivery:ShutdownGrace (30 s, plus
+# 5 s for the host); Docker sends SIGKILL after 10 s by default, so stop with `docker stop -t 45` or
+# set stop_grace_period: 45s in compose (samples/compose.yaml). Cut-short deliveries are retried.
 # The image's non-root user. Docker 20.10+ sets net.ipv4.ip_unprivileged_port_start=0 in the
 # container, so a non-root process may bind port 25; on other runtimes set Relay__Listen__0__Port=2525
 # and publish 25:2525. Set Relay__AllowedNetworks__0 to your Exchange servers' network: the default
