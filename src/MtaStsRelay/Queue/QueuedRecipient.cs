@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MtaStsRelay.Queue;
 
 /// <summary>
@@ -23,6 +25,7 @@ public sealed class QueuedRecipient
     public DateTimeOffset? CompletedAt { get; set; }
 
     /// <summary>The domain part, lower-cased: what MX lookup and MTA-STS policy are keyed on.</summary>
+    [JsonIgnore]
     public string Domain => DomainOf(Address);
 
     /// <summary>

@@ -81,6 +81,7 @@ public sealed class SpoolTests : IDisposable
         Assert.Contains("\"queueId\":", json, StringComparison.Ordinal);
         Assert.Contains("\"status\": \"Pending\"", json, StringComparison.Ordinal);
         Assert.DoesNotContain("\"domains\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"domain\"", json, StringComparison.Ordinal);
     }
 
     [Fact]

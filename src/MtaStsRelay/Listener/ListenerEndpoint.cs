@@ -1,0 +1,46 @@
+using System.Net;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using SmtpServer;
+
+namespace MtaStsRelay.Listener;
+
+/// <summary>One configured endpoint, ready for SmtpServer: parsed address, loaded certificate, and its definition.</summary>
+internal sealed class ListenerEndpoint : IDisposable
+{
+    private ListenerEndpoint(IEndpointDefinition definition, X509Certificate2? certificate, bool requireTls)
+    {
+        Definition = definition;
+        Certificate = certificate;
+        RequireTls = requireTls;
+    }
+
+    /// <summary>The definition handed to SmtpServer; sessions carry this same instance.</summary>
+    public IEndpointDefinition Definition { get; }
+
+    /// <summary>The STARTTLS certificate, or null for no STARTTLS.</summary>
+    public X509Certificate2? Certificate { get; }
+
+    /// <summary>Whether MAIL is refused before STARTTLS.</summary>
+    public bool RequireTls { get; }
+
+    public static ListenerEndpoint Create(ListenEndpointOptions options, TimeSpan sessionTimeout)
+    {
+        var certificate = string.IsNullOrEmpty(options.CertificatePath) ? null : ServerCertificateLoader.Load(options);
+        var builder = new EndpointDefinitionBuilder()
+            .Endpoint(new IPEndPoint(IPAddress.Parse(options.Address), options.Port))
+            .SessionTimeout(sessionTimeout)
+            .SupportedSslProtocols(SslProtocols.Tls12 | SslProtocols.Tls13)
+            .AllowUnsecureAuthentication(false)
+            .AuthenticationRequired(false);
+        if (certificate is not null)
+        {
+            // A certificate without IsSecure means STARTTLS (IsSecure would be implicit TLS, port 465 style).
+            builder.Certificate(certificate);
+        }
+
+        return new ListenerEndpoint(builder.Build(), certificate, options.RequireTls);
+    }
+
+    public void Dispose() => Certificate?.Dispose();
+}

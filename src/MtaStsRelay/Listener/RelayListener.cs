@@ -1,0 +1,131 @@
+using System.Net;
+using System.Security.Authentication;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MtaStsRelay.Queue;
+using SmtpServer;
+using SmtpServer.Authentication;
+using SmtpServer.Protocol;
+using SmtpServer.Storage;
+using ServerServices = SmtpServer.ComponentModel.ServiceProvider;
+
+namespace MtaStsRelay.Listener;
+
+/// <summary>
+/// The inbound half of the relay: SmtpServer on every <c>Relay:Listen</c> endpoint, taking mail
+/// from the allowed networks and authenticated users and spooling it before it answers 250.
+/// </summary>
+/// <remarks>
+/// Settings that differ from SmtpServer's defaults, and why (libraries.md §1): a greeting without the
+/// library version; TLS 1.2 and 1.3 (the default is 1.2 only); STARTTLS when a certificate is
+/// configured; the size limit enforced on the bytes received (Strict), not only on SIZE=; a session
+/// timeout of 30 minutes instead of 2; a cap on concurrent sessions; our EHLO reply (no SMTPUTF8);
+/// a real authenticator (the default accepts anyone).
+/// Host start waits until every endpoint is bound, and fails if one cannot be.
+/// </remarks>
+public sealed class RelayListener : BackgroundService
+{
+    private readonly ListenerOptions options;
+    private readonly Spool spool;
+    private readonly TimeProvider time;
+    private readonly ILogger<RelayListener> logger;
+    private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<ListenerEndpoint> endpoints = [];
+    private SessionLimitListenerFactory? listenerFactory;
+
+    /// <summary>Creates the listener; nothing is bound until the host starts it.</summary>
+    public RelayListener(IOptions<ListenerOptions> options, Spool spool, TimeProvider timeProvider, ILogger<RelayListener> logger)
+    {
+        this.options = options.Value;
+        ListenerOptions.ApplyDefaults(this.options);
+        this.spool = spool;
+        time = timeProvider;
+        this.logger = logger;
+    }
+
+    /// <summary>The local end points actually bound (with the real port when 0 was configured).</summary>
+    public IReadOnlyList<IPEndPoint> BoundEndPoints => listenerFactory?.BoundEndPoints ?? [];
+
+    /// <summary>Completes when every endpoint is listening; faults when one could not be bound.</summary>
+    public Task Listening => listening.Task;
+
+    /// <summary>Starts listening and returns once every endpoint is bound, so the host fails to start if one is not.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+        await Listening.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            endpoints.AddRange(options.Listen.Select(e => ListenerEndpoint.Create(e, options.Limits.SessionTimeout)));
+            listenerFactory = new SessionLimitListenerFactory(options.Limits.MaxSessions, logger);
+            var server = CreateServer(listenerFactory);
+
+            // SmtpServer binds every endpoint synchronously inside StartAsync, so failures are known here.
+            var running = server.StartAsync(stoppingToken);
+            if (listenerFactory.Failures.Count > 0)
+            {
+                server.Shutdown();
+                throw new IOException($"cannot listen: {listenerFactory.Failures[0].Message}", listenerFactory.Failures[0]);
+            }
+
+            foreach (var (bound, endpoint) in listenerFactory.BoundEndPoints.Zip(endpoints))
+            {
+                logger.Listening(bound.ToString(), endpoint.Certificate is not null, endpoint.RequireTls);
+            }
+
+            listening.TrySetResult();
+            await running.ConfigureAwait(false);
+            logger.Stopped();
+        }
+        catch (Exception exception) when (!listening.Task.IsCompleted)
+        {
+            listening.TrySetException(exception);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        foreach (var endpoint in endpoints)
+        {
+            endpoint.Dispose();
+        }
+
+        base.Dispose();
+    }
+
+    private SmtpServer.SmtpServer CreateServer(SessionLimitListenerFactory factory)
+    {
+        var hostName = options.HostName;
+        var builder = new SmtpServerOptionsBuilder()
+            .ServerName(hostName)
+            .CustomSmtpGreeting(_ => $"220 {hostName} ESMTP ready")
+            .MaxMessageSize(options.Limits.MaxMessageSize, MaxMessageSizeHandling.Strict)
+            .CommandWaitTimeout(options.Limits.CommandTimeout);
+        foreach (var endpoint in endpoints)
+        {
+            builder.Endpoint(endpoint.Definition);
+        }
+
+        var tlsRequired = endpoints.Where(e => e.RequireTls).Select(e => e.Definition).ToHashSet();
+        var services = new ServerServices();
+        services.Add(factory);
+        services.Add((ISmtpCommandFactory)new RelayCommandFactory(options.Auth.Users.Count > 0));
+        services.Add((IUserAuthenticator)new RelayUserAuthenticator(options.Auth.Users, logger));
+        services.Add((IMailboxFilter)new RelayAccessFilter(
+            new AllowedNetworks(options.AllowedNetworks), tlsRequired.Contains, options.Limits.MaxRecipients, logger));
+        services.Add((IMessageStore)new SpoolingMessageStore(spool, hostName, time, logger));
+
+        var server = new SmtpServer.SmtpServer(builder.Build(), services);
+        server.SessionCreated += (_, e) => SessionEvents.Watch(e.Context, logger, options.Limits.MaxMessageSize);
+        server.SessionFaulted += (_, e) => logger.SessionFaulted(SessionInfo.ClientText(e.Context), e.Exception.Message);
+        return server;
+    }
+}
