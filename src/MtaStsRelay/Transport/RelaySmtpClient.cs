@@ -52,6 +52,10 @@ internal sealed class RelaySmtpClient : SmtpClient
         // Revocation is not part of MTA-STS, and online checks stall on hosts without OCSP/CRL
         // (libraries.md §2: 145 ms against 3 ms per handshake).
         CheckCertificateRevocation = false;
+
+        // Through MailKit's own callback: MailKit passes its callback to the SslStream constructor,
+        // and SslStream throws if SslClientAuthenticationOptions names a different one as well.
+        ServerCertificateValidationCallback = ValidateServerCertificate;
     }
 
     /// <summary>The validator's verdict on the certificate the server presented, once the handshake saw one.</summary>
@@ -64,8 +68,9 @@ internal sealed class RelaySmtpClient : SmtpClient
     public IReadOnlyDictionary<MailboxAddress, SmtpResponse> RecipientReplies => _recipientReplies;
 
     /// <summary>
-    /// The server's STARTTLS certificate check runs here. Under Verified the accepted protocols are
-    /// TLS 1.2 and 1.3 only (RFC 8461 §4.2 via RFC 8460 validation); otherwise the OS decides.
+    /// The STARTTLS handshake options. Under Verified the accepted protocols are TLS 1.2 and 1.3 only
+    /// (RFC 8461 §4.2 via RFC 8460 validation); otherwise the OS decides. The certificate is judged by
+    /// <see cref="ValidateServerCertificate"/>, set as MailKit's ServerCertificateValidationCallback.
     /// </summary>
     protected override SslClientAuthenticationOptions GetSslClientAuthenticationOptions(
         string host, RemoteCertificateValidationCallback remoteCertificateValidationCallback)
@@ -73,7 +78,6 @@ internal sealed class RelaySmtpClient : SmtpClient
         var options = base.GetSslClientAuthenticationOptions(host, remoteCertificateValidationCallback);
         options.CertificateRevocationCheckMode = X509RevocationMode.NoCheck;
         options.EnabledSslProtocols = _protocols;
-        options.RemoteCertificateValidationCallback = ValidateServerCertificate;
         return options;
     }
 
