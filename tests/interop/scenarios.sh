@@ -151,6 +151,18 @@ scenario_check_broken() {
     [ "$status" -eq 1 ] || { why "check wrongname.test exited $status, expected 1"; return 1; }
 }
 
+# Last, over everything the MXs received: no message twice (retries and queue recovery must not
+# duplicate), and the messages refused under enforce still nowhere after their retries.
+scenario_exactly_once() {
+    local dupes t
+    dupes=$(grep -hi '^Message-ID:' "$LAB"/postfix/mx-*/mail/inbox/new/* | sort | uniq -d)
+    [ -z "$dupes" ] || { why "delivered more than once: $(echo $dupes)"; return 1; }
+    for t in $(token wrongname) $(token notls) $(token mxnp); do
+        [ "$(mail_count "$t")" -eq 0 ] || { why "$t reached an MX on a retry"; return 1; }
+    done
+    echo "$(find "$LAB"/postfix/mx-*/mail/inbox/new -type f | wc -l) messages on the MXs, none twice"
+}
+
 SCENARIOS=(
     "enforce, valid MX:scenario_enforce_good"
     "enforce, wrong-name certificate:scenario_enforce_wrong_name"
@@ -164,4 +176,5 @@ SCENARIOS=(
     "exchange Postfix, $BULK_COUNT messages:scenario_exchange_bulk"
     "check, good domain:scenario_check_good"
     "check, broken domain:scenario_check_broken"
+    "every message exactly once:scenario_exactly_once"
 )

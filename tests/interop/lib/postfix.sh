@@ -144,11 +144,17 @@ postfix_master_pid() {
 }
 
 postfix_stop_all() {
-    local name pid
+    local name pids=() stops=()
+    # `postfix stop` waits for its master to go; stop all instances at once, then make sure.
     for name in "${POSTFIX_INSTANCES[@]}"; do
-        pid=$(postfix_master_pid "$name")
-        postfix -c "$LAB/postfix/$name/etc" stop >>"$LAB/postfix/$name/start.log" 2>&1
-        [ -n "$pid" ] && { poll 10 pid_gone "$pid" || stop_pid "$pid" "postfix $name master"; }
+        pids+=("$(postfix_master_pid "$name")")
+        postfix -c "$LAB/postfix/$name/etc" stop >>"$LAB/postfix/$name/start.log" 2>&1 &
+        stops+=($!)
+    done
+    [ ${#stops[@]} -eq 0 ] || wait "${stops[@]}"
+    local pid
+    for pid in "${pids[@]}"; do
+        [ -n "$pid" ] && { poll 10 pid_gone "$pid" || stop_pid "$pid" "postfix master"; }
     done
     POSTFIX_INSTANCES=()
 }
