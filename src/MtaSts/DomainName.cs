@@ -28,9 +28,14 @@ public static class DomainName
             return false;
         }
 
+        string ascii;
         try
         {
-            normalized = Idn.GetAscii(text).ToLowerInvariant();
+            // Lower-case BEFORE punycode: the relay builds with InvariantGlobalization, where IdnMapping
+            // skips the UTS #46 case mapping, so 'BÜCHER' would encode the capital Ü (xn--bcher-2pa)
+            // and name a different domain than 'bücher' (xn--bcher-kva). Casing is full Unicode even
+            // in invariant mode (.NET 8+).
+            ascii = Idn.GetAscii(text.ToLowerInvariant()).ToLowerInvariant();
         }
         catch (ArgumentException)
         {
@@ -38,12 +43,13 @@ public static class DomainName
             return false;
         }
 
-        if (normalized.Length > 253 || !normalized.Contains('.'))
+        if (ascii.Length > 253 || !ascii.Contains('.'))
         {
             error = $"'{text}' is not a fully qualified domain name";
             return false;
         }
 
+        normalized = ascii;
         return true;
     }
 

@@ -26,7 +26,7 @@ internal static partial class MtaStsLog
     [LoggerMessage(2005, LogLevel.Warning, "MTA-STS TXT lookup for {Domain} failed and nothing is cached: {Reason}; {Consequence}")]
     public static partial void DnsTrouble(ILogger logger, string domain, string reason, string consequence);
 
-    [LoggerMessage(2006, LogLevel.Information, "MTA-STS policy for {Domain} retired (mode none or max_age 0): cached policy removed")]
+    [LoggerMessage(2006, LogLevel.Information, "MTA-STS policy for {Domain} has max_age 0: used for this delivery only, cached policy removed")]
     public static partial void PolicyRetired(ILogger logger, string domain);
 
     [LoggerMessage(2007, LogLevel.Debug, "MTA-STS proactive refresh of {Count} domain(s)")]

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MtaStsRelay.Configuration;
 using MtaStsRelay.Delivery;
+using MtaStsRelay.Listener;
 using MtaStsRelay.Queue;
 using MtaStsRelay.Transport;
 
@@ -13,6 +14,7 @@ internal static class RelayServiceCollectionExtensions
     public static IServiceCollection AddRelay(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddRelayCore(configuration, proactiveRefresh: true);
+        services.AddRelayListener(configuration);
         services.AddRelayQueue(configuration);
         services.AddRelayTransport(configuration);
         services.AddRelayDelivery(configuration);

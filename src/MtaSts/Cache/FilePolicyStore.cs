@@ -94,10 +94,21 @@ public sealed class FilePolicyStore : IPolicyStore
                 return Corrupt(path, "missing fields or unknown format version");
             }
 
+            // The file name is the key: an entry naming another domain (copied or edited by hand) must
+            // not be applied to this one, nor land in the memory cache under the other name.
+            if (!string.Equals(json.Domain, Path.GetFileNameWithoutExtension(path), StringComparison.Ordinal))
+            {
+                return Corrupt(path, $"the entry is for '{json.Domain}', not for the domain its file is named after");
+            }
+
             var parsed = PolicyParser.Parse(json.Policy ?? "");
             return parsed.IsValid
                 ? new CachedPolicy(json.Domain, json.Id, parsed.Policy!, json.FetchedAt, json.ExpiresAt)
                 : Corrupt(path, "the stored policy no longer parses: " + parsed.Error);
+        }
+        catch (FileNotFoundException)
+        {
+            return null; // removed between listing and reading: nothing cached, nothing wrong
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
         {

@@ -53,9 +53,9 @@ public sealed class DomainChecker(
         {
             response = await dns.QueryAsync(domain, QueryType.MX, QueryClass.IN, cancellationToken);
         }
-        catch (DnsResponseException e)
+        catch (DnsResponseException e) when (!cancellationToken.IsCancellationRequested)
         {
-            return ([], $"MX lookup of {domain} failed: {e.DnsError}");
+            return ([], $"MX lookup of {domain} failed: {e.Message}");
         }
 
         if (response.HasError && response.Header.ResponseCode != DnsHeaderResponseCode.NotExistentDomain)
@@ -106,9 +106,9 @@ public sealed class DomainChecker(
             var response = await dns.QueryAsync("_smtp._tls." + domain, QueryType.TXT, QueryClass.IN, cancellationToken);
             return TlsRptRecordParser.Check(response.Answers.TxtRecords().Select(r => string.Concat(r.Text)).ToList());
         }
-        catch (DnsResponseException e)
+        catch (DnsResponseException e) when (!cancellationToken.IsCancellationRequested)
         {
-            return new TlsRptCheck([], [], $"TXT lookup of _smtp._tls.{domain} failed: {e.DnsError}");
+            return new TlsRptCheck([], [], $"TXT lookup of _smtp._tls.{domain} failed: {e.Message}");
         }
     }
 }

@@ -30,6 +30,12 @@ public static class TlsRptRecordParser
         }
 
         var uris = rua.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (uris.Length == 0)
+        {
+            // "rua=," names no destination at all: as useless as no rua (RFC 8460 §3 requires one URI).
+            return new TlsRptCheck(records, [], "the TLS-RPT record has no rua= destination");
+        }
+
         var bad = uris.FirstOrDefault(u => !u.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase) && !u.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
         return bad is null
             ? new TlsRptCheck(records, uris, null)

@@ -17,9 +17,16 @@ public sealed class StsTxtDiscovery(ILookupClient dns)
         {
             response = await dns.QueryAsync(name, QueryType.TXT, QueryClass.IN, cancellationToken);
         }
+        catch (DnsResponseException e) when (cancellationToken.IsCancellationRequested)
+        {
+            // DnsClient reports cancellation as a DNS error; a shutdown is not DNS trouble, so it
+            // must not start the DeferOnDnsTrouble clock or be logged as a failed lookup.
+            throw new OperationCanceledException($"TXT lookup of {name} was cancelled", e, cancellationToken);
+        }
         catch (DnsResponseException e)
         {
-            return new TxtDiscoveryResult(TxtDiscoveryStatus.DnsError, null, [], $"TXT lookup of {name} failed: {e.DnsError}");
+            // e.Message names the server and says "timed out"; e.DnsError is "Unknown Error" for timeouts.
+            return new TxtDiscoveryResult(TxtDiscoveryStatus.DnsError, null, [], $"TXT lookup of {name} failed: {e.Message}");
         }
 
         if (response.Header.ResponseCode == DnsHeaderResponseCode.NotExistentDomain)

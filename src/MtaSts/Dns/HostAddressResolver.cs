@@ -50,9 +50,14 @@ public sealed class HostAddressResolver(ILookupClient dns)
         {
             return await dns.QueryAsync(name, type, QueryClass.IN, cancellationToken);
         }
+        catch (DnsResponseException e) when (cancellationToken.IsCancellationRequested)
+        {
+            // DnsClient reports cancellation as a DNS error; the caller asked to stop, the DNS is not at fault.
+            throw new OperationCanceledException($"{type} lookup of {name} was cancelled", e, cancellationToken);
+        }
         catch (DnsResponseException e)
         {
-            throw new DnsLookupException($"{type} lookup of {name} failed: {e.DnsError}", e);
+            throw new DnsLookupException($"{type} lookup of {name} failed: {e.Message}", e);
         }
     }
 }

@@ -90,7 +90,18 @@ public sealed class PolicyFetcher : IDisposable
             return seen with { Failure = new(FailureType.StsPolicyFetchError, $"{url} has Content-Type '{contentType ?? "(none)"}'; it must be text/plain") };
         }
 
-        var body = await PolicyBodyReader.ReadAsync(response.Content, MtaStsOptions.MaxPolicyBytes, cancellationToken);
+        byte[]? body;
+        try
+        {
+            body = await PolicyBodyReader.ReadAsync(response.Content, MtaStsOptions.MaxPolicyBytes, cancellationToken);
+        }
+        catch (IOException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // After the headers, HttpClient reports a broken body (connection closed early, bad chunking)
+            // as HttpIOException, not HttpRequestException: still a failed fetch, never a thrown one.
+            return seen with { Failure = new(FailureType.StsPolicyFetchError, $"reading the body of {url} failed: {Innermost(e).Message}") };
+        }
+
         if (body is null)
         {
             return seen with { Failure = new(FailureType.StsPolicyFetchError, $"{url} body is larger than {MtaStsOptions.MaxPolicyBytes / 1024} KiB; it is rejected, not truncated") };
@@ -134,7 +145,9 @@ public sealed class PolicyFetcher : IDisposable
         }
 
         var socket = FindInner<SocketException>(e);
-        var what = socket is not null ? $"cannot connect to {host}: {socket.SocketErrorCode}" : $"request to {url} failed: {Innermost(e).Message}";
+        var what = socket is not null ? $"cannot connect to {host}: {socket.SocketErrorCode}"
+            : e.HttpRequestError == HttpRequestError.SecureConnectionError ? $"TLS handshake with {host} failed: {Innermost(e).Message}"
+            : $"request to {url} failed: {Innermost(e).Message}";
         return Failed(url, FailureType.StsPolicyFetchError, what);
     }
 

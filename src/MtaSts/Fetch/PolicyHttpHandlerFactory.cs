@@ -58,7 +58,7 @@ internal sealed class PolicyHttpHandlerFactory(HostAddressResolver resolver, Cer
         var addresses = await resolver.ResolveAsync(context.DnsEndPoint.Host, cancellationToken);
         if (addresses.Count == 0)
         {
-            throw new DnsLookupException($"{context.DnsEndPoint.Host} has no A or AAAA record");
+            throw new DnsLookupException($"DNS has no A or AAAA record for {context.DnsEndPoint.Host}");
         }
 
         SocketException? last = null;

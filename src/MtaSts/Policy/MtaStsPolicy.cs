@@ -15,9 +15,10 @@ public sealed record MtaStsPolicy(MtaStsMode Mode, TimeSpan MaxAge, IReadOnlyLis
     /// <summary>True when <paramref name="mxHost"/> matches at least one <c>mx</c> pattern (§4.1).</summary>
     public bool AllowsMx(string mxHost)
     {
-        foreach (var pattern in Mx)
+        // Indexed, not foreach: enumerating an IReadOnlyList allocates, and this runs per MX host.
+        for (var i = 0; i < Mx.Count; i++)
         {
-            if (pattern.Matches(mxHost))
+            if (Mx[i].Matches(mxHost))
             {
                 return true;
             }

@@ -12,17 +12,23 @@ internal sealed class DomainState
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (DateTimeOffset At, StsFailure Failure)> _failedFetches = new(StringComparer.Ordinal);
 
-    /// <summary>When the TXT record was last looked up.</summary>
-    public DateTimeOffset LastTxtLookup { get; set; } = DateTimeOffset.MinValue;
-
-    /// <summary>The resolution to reuse until the next TXT lookup is due (null = always take the slow path).</summary>
-    public PolicyResolution? Reusable { get; set; }
+    // The answer and how long it stands, swapped as ONE reference: a reader never pairs a fresh lookup
+    // time with an older answer (which would skip a fetch that is in flight for a new id).
+    private ReusableAnswer? _reusable;
 
     /// <summary>When delivery last asked for this domain.</summary>
     public DateTimeOffset LastUsed { get; set; }
 
     /// <summary>First TXT lookup failure of the current run of failures, if any.</summary>
     public DateTimeOffset? DnsTroubleSince { get; set; }
+
+    /// <summary>The resolution to reuse at <paramref name="now"/>, or null when the slow path is due.</summary>
+    public PolicyResolution? ReusableAt(DateTimeOffset now) =>
+        Volatile.Read(ref _reusable) is { } answer && now < answer.Until ? answer.Resolution : null;
+
+    /// <summary>Reuses <paramref name="resolution"/> until <paramref name="until"/>; null always takes the slow path.</summary>
+    public void Reuse(PolicyResolution? resolution, DateTimeOffset until) =>
+        Volatile.Write(ref _reusable, resolution is null ? null : new ReusableAnswer(resolution, until));
 
     /// <summary>The failure of a fetch for <paramref name="id"/> within <paramref name="backoff"/> of <paramref name="now"/>, if any.</summary>
     public StsFailure? RecentFetchFailure(string id, DateTimeOffset now, TimeSpan backoff)
@@ -50,4 +56,6 @@ internal sealed class DomainState
             _failedFetches.Clear();
         }
     }
+
+    private sealed record ReusableAnswer(PolicyResolution Resolution, DateTimeOffset Until);
 }

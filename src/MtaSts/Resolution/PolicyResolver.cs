@@ -59,13 +59,12 @@ public sealed class PolicyResolver
         var now = _time.GetUtcNow();
         var state = _domains.GetOrAdd(name, static _ => new DomainState());
         state.LastUsed = now;
-        if (!lookUpTxtNow && state.Reusable is { } reusable && now - state.LastTxtLookup < _options.TxtLookupInterval
-            && (reusable.Entry is null || !reusable.Entry.IsExpired(now)))
+        if (!lookUpTxtNow && state.ReusableAt(now) is { } reusable)
         {
             return ValueTask.FromResult(reusable);
         }
 
-        return new ValueTask<PolicyResolution>(SingleFlightAsync(name, state, refresh: false, cancellationToken));
+        return new ValueTask<PolicyResolution>(SingleFlightAsync(name, state, refresh: false, reuse: !lookUpTxtNow, cancellationToken));
     }
 
     /// <summary>
@@ -76,7 +75,7 @@ public sealed class PolicyResolver
     {
         var name = DomainName.Normalize(domain);
         var state = _domains.GetOrAdd(name, static _ => new DomainState());
-        return SingleFlightAsync(name, state, refresh: true, cancellationToken);
+        return SingleFlightAsync(name, state, refresh: true, reuse: false, cancellationToken);
     }
 
     /// <summary>Forgets everything about <paramref name="domain"/>: cache entry, rate limit, back-off.</summary>
@@ -106,7 +105,7 @@ public sealed class PolicyResolver
         return recent;
     }
 
-    private async Task<PolicyResolution> SingleFlightAsync(string domain, DomainState state, bool refresh, CancellationToken cancellationToken)
+    private async Task<PolicyResolution> SingleFlightAsync(string domain, DomainState state, bool refresh, bool reuse, CancellationToken cancellationToken)
     {
         var mine = new TaskCompletionSource<PolicyResolution>(TaskCreationOptions.RunContinuationsAsynchronously);
         var shared = _inFlight.GetOrAdd(domain, mine.Task);
@@ -117,8 +116,11 @@ public sealed class PolicyResolver
 
         try
         {
-            // Not tied to one caller's token: other callers wait on it; DNS and fetch timeouts bound it.
-            var resolution = await ResolveSlowAsync(domain, state, refresh, CancellationToken.None);
+            // A flight that ended between this caller's reuse check and now has settled the answer:
+            // take it rather than ask DNS again. Not tied to one caller's token: other callers wait
+            // on it; DNS and fetch timeouts bound it.
+            var resolution = (reuse ? state.ReusableAt(_time.GetUtcNow()) : null)
+                ?? await ResolveSlowAsync(domain, state, refresh, CancellationToken.None);
             mine.SetResult(resolution);
         }
         catch (Exception e)
@@ -139,7 +141,6 @@ public sealed class PolicyResolver
         var cached = await _cache.GetAsync(domain, cancellationToken);
         var usable = cached is not null && !cached.IsExpired(now) ? cached : null;
         var txt = await _discovery.DiscoverAsync(domain, cancellationToken);
-        state.LastTxtLookup = now;
 
         var resolution = txt.Status switch
         {
@@ -155,11 +156,21 @@ public sealed class PolicyResolver
             state.DnsTroubleSince = null;
         }
 
-        // Reuse until the next TXT lookup is due; DNS trouble is retried at the next delivery instead.
-        state.Reusable = txt.Status == TxtDiscoveryStatus.DnsError ? null
+        // Reuse until the next TXT lookup is due (or the policy expires, if sooner); DNS trouble is
+        // retried at the next delivery instead.
+        var reusable = txt.Status == TxtDiscoveryStatus.DnsError ? null
             : resolution.Source == PolicySource.Fetched ? resolution with { Source = PolicySource.Cache }
             : resolution;
+        state.Reuse(reusable, ReuseUntil(now, reusable?.Entry));
         return resolution;
+    }
+
+    /// <summary>The TXT lookup at <paramref name="lookedUpAt"/> stands for <see cref="MtaStsOptions.TxtLookupInterval"/>, never past the policy's expiry.</summary>
+    private DateTimeOffset ReuseUntil(DateTimeOffset lookedUpAt, CachedPolicy? entry)
+    {
+        var interval = _options.TxtLookupInterval;
+        var until = interval >= DateTimeOffset.MaxValue - lookedUpAt ? DateTimeOffset.MaxValue : lookedUpAt + interval;
+        return entry is not null && entry.ExpiresAt < until ? entry.ExpiresAt : until;
     }
 
     private async Task<PolicyResolution> FetchAsync(string domain, string id, CachedPolicy? usable, DomainState state, DateTimeOffset now, CancellationToken cancellationToken)

@@ -12,6 +12,9 @@ internal sealed class CliContext
 
     public required TextWriter Error { get; init; }
 
+    /// <summary>Standard input (only <c>hash-password</c> reads it).</summary>
+    public TextReader Input { get; init; } = TextReader.Null;
+
     /// <summary>Settings applied after every other source (tests; null in production).</summary>
     public IReadOnlyDictionary<string, string?>? ConfigOverrides { get; init; }
 

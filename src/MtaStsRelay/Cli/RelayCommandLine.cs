@@ -18,6 +18,7 @@ internal static class RelayCommandLine
         var run = RunCommand.Create(context);
         root.Subcommands.Add(run);
         root.Subcommands.Add(CheckCommand.Create(context));
+        root.Subcommands.Add(HashPasswordCommand.Create(context));
         // No command starts the service, like `run`; `--Relay:Key=value` arguments are settings.
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction((parse, ct) => RunCommand.RunAsync(context, parse, ct));

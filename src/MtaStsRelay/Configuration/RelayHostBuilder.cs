@@ -49,7 +49,12 @@ internal static class RelayHostBuilder
     private static void ConfigureLogging(HostApplicationBuilder builder)
     {
         builder.Logging.ClearProviders();
-        var format = builder.Configuration["Relay:Log:Format"] ?? "text";
+        var format = builder.Configuration["Relay:Log:Format"] is { Length: > 0 } configured ? configured : "text";
+        if (!string.Equals(format, "text", StringComparison.OrdinalIgnoreCase) && !string.Equals(format, "json", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ConfigurationFileException($"Relay:Log:Format must be 'text' or 'json' (got '{format}')");
+        }
+
         if (string.Equals(format, "json", StringComparison.OrdinalIgnoreCase))
         {
             builder.Logging.AddJsonConsole(o =>

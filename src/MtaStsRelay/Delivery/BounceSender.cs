@@ -53,7 +53,10 @@ public sealed class BounceSender(Spool spool, IOptions<DeliveryOptions> options,
             spool.MessagePath(envelope.QueueId), retryUntil);
         var message = DsnBuilder.Build(request, time.GetUtcNow());
         using var buffer = new MemoryStream();
-        await message.WriteToAsync(FormatOptions.Default, buffer, cancellationToken);
+        // CRLF like every other queued message, whatever the platform's newline.
+        var format = FormatOptions.Default.Clone();
+        format.NewLineFormat = NewLineFormat.Dos;
+        await message.WriteToAsync(format, buffer, cancellationToken);
         var dsnId = spool.NewQueueId();
         await spool.EnqueueAsync(new EnvelopeDraft(dsnId, "", [envelope.Sender], null, null),
             new ReadOnlySequence<byte>(buffer.GetBuffer(), 0, (int)buffer.Length), cancellationToken);

@@ -72,6 +72,7 @@ public sealed class DomainDelivery(
         // Under a policy, "no host passed" is reported with the policy failure of the last host tried.
         var lastFailure = plan.Skipped.Count > 0 ? plan.Skipped[^1].Failure : null;
         string? lastReason = lastFailure?.Reason;
+        DeliveryAttempt? answered = null;
         for (var pass = 0; pass < plan.Passes.Count; pass++)
         {
             if (pass > 0 && plan.Rule == RouteRule.Testing && lastFailure is not null)
@@ -89,10 +90,12 @@ public sealed class DomainDelivery(
 
                 lastFailure = outcome.Failure ?? lastFailure;
                 lastReason = outcome.Reason ?? lastReason;
+                answered = outcome.Answered ?? answered;
             }
         }
 
-        return Deferral(context, plan, lastFailure, lastReason);
+        // Under a strict policy the policy refusal is the story; otherwise an MX's own 4xx is.
+        return answered is not null && !(plan.Strict && lastFailure is not null) ? answered : Deferral(context, plan, lastFailure, lastReason);
     }
 
     private static DeliveryAttempt Deferral(AttemptContext context, RoutePlan plan, StsFailure? failure, string? reason)
@@ -130,6 +133,7 @@ public sealed class DomainDelivery(
         }
 
         HostOutcome last = HostOutcome.Next(null, null);
+        DeliveryAttempt? answered = null;
         foreach (var ip in ips.Take(options.Value.MaxAddressesPerHost))
         {
             last = await TryAddressAsync(context, candidate, ip, messagePath, cancellationToken);
@@ -137,9 +141,11 @@ public sealed class DomainDelivery(
             {
                 return last; // a policy/TLS verdict is about the host, not the address
             }
+
+            answered = last.Answered ?? answered;
         }
 
-        return last;
+        return last with { Answered = answered };
     }
 
     private async Task<HostOutcome> TryAddressAsync(AttemptContext context, RouteCandidate candidate, System.Net.IPAddress ip, string messagePath, CancellationToken cancellationToken)
@@ -162,9 +168,12 @@ public sealed class DomainDelivery(
 
         if (!result.Connected || result.Outcome == TransportOutcome.TemporaryFailure && result.Recipients.All(r => r.Outcome != RecipientOutcome.Accepted))
         {
+            // RFC 5321 §5.1: a host that is down or answers 4xx to everything ⇒ try the next MX. Keep
+            // what it said, so the attempt's log line carries the remote reply if no MX does better.
             var reason = result.ErrorReason ?? result.RemoteReply ?? "temporary failure";
             DeliveryLog.MxFailed(logger, context.Envelope.QueueId, context.Domain, candidate.Host.Name, ip.ToString(), "-", reason);
-            return HostOutcome.Next(null, $"{candidate.Host.Name} [{ip}]: {reason}");
+            var answered = result.Connected && result.Recipients.Count > 0 ? context.FromTransport(candidate, ip.ToString(), result) : null;
+            return new HostOutcome(null, null, $"{candidate.Host.Name} [{ip}]: {reason}", answered);
         }
 
         return HostOutcome.Done(context.FromTransport(candidate, ip.ToString(), result));
@@ -186,7 +195,8 @@ public sealed class DomainDelivery(
 
     private string HeloName() => string.IsNullOrWhiteSpace(options.Value.HeloName) ? Environment.MachineName : options.Value.HeloName!;
 
-    private readonly record struct HostOutcome(DeliveryAttempt? Final, StsFailure? Failure, string? Reason)
+    /// <summary>What one host gave: a final attempt, or a reason to try the next (with the MX's own deferral, if it answered).</summary>
+    private readonly record struct HostOutcome(DeliveryAttempt? Final, StsFailure? Failure, string? Reason, DeliveryAttempt? Answered = null)
     {
         public static HostOutcome Next(StsFailure? failure, string? reason) => new(null, failure, reason);
 

@@ -53,8 +53,8 @@ internal sealed class RelaySmtpClient : SmtpClient
         // (libraries.md §2: 145 ms against 3 ms per handshake).
         CheckCertificateRevocation = false;
 
-        // Through MailKit's own callback: MailKit passes its callback to the SslStream constructor,
-        // and SslStream throws if SslClientAuthenticationOptions names a different one as well.
+        // MailKit hands its own callback to the SslStream constructor and calls this one from it;
+        // setting a callback in the authentication options as well makes SslStream throw.
         ServerCertificateValidationCallback = ValidateServerCertificate;
     }
 
@@ -68,9 +68,8 @@ internal sealed class RelaySmtpClient : SmtpClient
     public IReadOnlyDictionary<MailboxAddress, SmtpResponse> RecipientReplies => _recipientReplies;
 
     /// <summary>
-    /// The STARTTLS handshake options. Under Verified the accepted protocols are TLS 1.2 and 1.3 only
-    /// (RFC 8461 §4.2 via RFC 8460 validation); otherwise the OS decides. The certificate is judged by
-    /// <see cref="ValidateServerCertificate"/>, set as MailKit's ServerCertificateValidationCallback.
+    /// Under Verified the accepted protocols are TLS 1.2 and 1.3 only (RFC 8461 §4.2); otherwise the
+    /// OS decides. The certificate itself is judged by <see cref="ValidateServerCertificate"/>.
     /// </summary>
     protected override SslClientAuthenticationOptions GetSslClientAuthenticationOptions(
         string host, RemoteCertificateValidationCallback remoteCertificateValidationCallback)

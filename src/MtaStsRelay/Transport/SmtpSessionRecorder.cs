@@ -147,6 +147,11 @@ internal sealed class SmtpSessionRecorder : IProtocolLogger
     private void OnServerLine(string line)
     {
         TransportLog.ServerLine(_logger, _mx, line);
+        if (line.Length < 3 || !char.IsAsciiDigit(line[0]) || !char.IsAsciiDigit(line[1]) || !char.IsAsciiDigit(line[2]))
+        {
+            return; // not a reply (RFC 5321 §4.2): MailKit will call it a protocol error; the phase stays
+        }
+
         var isLast = line.Length < 4 || line[3] != '-';
         if (_awaiting.TryPeek(out var command) && command == "EHLO")
         {

@@ -205,82 +205,13 @@ public sealed class SmtpTransport
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            RecordTls(client, attempt);
-            RecordOpenFailure(e, request.Tls, mxHost, client, attempt, recorder);
+            SessionOutcome.RecordTls(client, attempt);
+            SessionOutcome.RecordOpenFailure(e, request.Tls, mxHost, client, attempt, recorder, _options.CommandTimeout);
             return false;
         }
 
-        RecordTls(client, attempt);
-        return TlsSatisfies(client, request.Tls, attempt);
-    }
-
-    private void RecordOpenFailure(
-        Exception error, TlsRequirement tls, string mxHost, RelaySmtpClient client, AttemptState attempt, SmtpSessionRecorder recorder)
-    {
-        switch (error)
-        {
-            case SslHandshakeException:
-                var failure = client.Verdict?.Failure is { } certificateFailure && tls == TlsRequirement.Verified
-                    ? certificateFailure
-                    : new StsFailure(FailureType.ValidationFailure, $"TLS handshake with {mxHost} failed: {SessionErrors.InnermostMessage(error)}");
-                attempt.FailSession($"TLS handshake failed: {failure}", failure);
-                break;
-            case NotSupportedException when tls == TlsRequirement.Verified && !recorder.StartTlsAdvertised:
-                // RFC 8461 §4.2 / RFC 8460 starttls-not-supported: stop before MAIL FROM, no plain-text fallback.
-                var noTls = new StsFailure(FailureType.StartTlsNotSupported, $"{mxHost} did not offer STARTTLS");
-                attempt.FailSession(noTls.ToString(), noTls);
-                break;
-            case SmtpCommandException command when recorder.LastAnswered == "STARTTLS":
-                var refused = new StsFailure(FailureType.StartTlsNotSupported,
-                    $"{mxHost} refused STARTTLS: {(int)command.StatusCode} {AttemptState.OneLine(command.Message)}");
-                attempt.RemoteReply = $"{(int)command.StatusCode} {AttemptState.OneLine(command.Message)}";
-                attempt.FailSession(refused.ToString(), refused);
-                break;
-            case SmtpCommandException command:
-                // A 5xx greeting or EHLO names no recipient: another MX, or later, may do better.
-                attempt.RemoteReply = $"{(int)command.StatusCode} {AttemptState.OneLine(command.Message)}";
-                attempt.FailSession($"server refused the session {recorder.DescribeAnswered()}: {attempt.RemoteReply}");
-                break;
-            default:
-                attempt.FailSession(SessionErrors.DescribeSessionError(error, recorder.DescribePhase(), _options.CommandTimeout));
-                break;
-        }
-    }
-
-    private static void RecordTls(RelaySmtpClient client, AttemptState attempt)
-    {
-        attempt.CertificateVerified = client.Verdict?.IsValid;
-        if (client.IsConnected && client.IsSecure)
-        {
-            attempt.TlsProtocol = client.SslProtocol.ToString();
-            attempt.CipherSuite = client.SslCipherSuite?.ToString();
-        }
-    }
-
-    /// <summary>Belt and braces after the handshake: Verified needs TLS 1.2+ and a valid certificate, whatever SslStream agreed to.</summary>
-    private static bool TlsSatisfies(RelaySmtpClient client, TlsRequirement tls, AttemptState attempt)
-    {
-        if (tls != TlsRequirement.Verified)
-        {
-            return true;
-        }
-
-        StsFailure? failure = null;
-        if (!client.IsSecure || attempt.TlsProtocol is not ("Tls12" or "Tls13"))
-        {
-            failure = new StsFailure(FailureType.ValidationFailure, $"negotiated {attempt.TlsProtocol ?? "no TLS"}; MTA-STS requires TLS 1.2 or newer");
-        }
-        else if (client.Verdict is not { IsValid: true })
-        {
-            failure = client.Verdict?.Failure ?? new StsFailure(FailureType.ValidationFailure, "no certificate was validated");
-        }
-
-        if (failure is not null)
-        {
-            attempt.FailSession($"TLS requirement not met: {failure}", failure);
-        }
-
-        return failure is null;
+        SessionOutcome.RecordTls(client, attempt);
+        return SessionOutcome.TlsSatisfies(client, request.Tls, attempt);
     }
 
     private async Task TransferAsync(
@@ -289,55 +220,23 @@ public sealed class SmtpTransport
         try
         {
             var reply = await client.SendAsync(SmtpEnvelope.RelayFormat(), message, envelope.Sender!, envelope.Distinct, ct);
-            RecordRecipientReplies(client, envelope, attempt);
+            SessionOutcome.RecordRecipientReplies(client, envelope, attempt);
             attempt.ApplyTransactionReply(250, reply);
         }
         catch (OperationCanceledException)
         {
-            RecordRecipientReplies(client, envelope, attempt);
+            SessionOutcome.RecordRecipientReplies(client, envelope, attempt);
             throw;
         }
         catch (SmtpCommandException e)
         {
-            RecordTransactionRefusal(e, client, envelope, attempt);
+            SessionOutcome.RecordTransactionRefusal(e, client, envelope, attempt);
         }
         catch (Exception e)
         {
-            RecordRecipientReplies(client, envelope, attempt);
+            SessionOutcome.RecordRecipientReplies(client, envelope, attempt);
             attempt.FailSession(SessionErrors.DescribeSessionError(e, recorder.DescribePhase(), _options.CommandTimeout));
         }
-    }
-
-    private static void RecordRecipientReplies(RelaySmtpClient client, SmtpEnvelope envelope, AttemptState attempt) =>
-        attempt.RecordRecipientReplies(i =>
-            envelope.ByRequestIndex[i] is { } mailbox && client.RecipientReplies.TryGetValue(mailbox, out var reply) ? reply : null);
-
-    /// <summary>
-    /// A refusal of MAIL FROM, of DATA or of the message decides all open recipients; "no recipients
-    /// accepted" leaves the RCPT replies. After a refused MAIL FROM the pipelined RCPT replies (503
-    /// "need MAIL") say nothing about the recipients, so they are ignored: a 451 to MAIL must not
-    /// become a permanent failure through them.
-    /// </summary>
-    private static void RecordTransactionRefusal(SmtpCommandException error, RelaySmtpClient client, SmtpEnvelope envelope, AttemptState attempt)
-    {
-        if (error.ErrorCode != SmtpErrorCode.SenderNotAccepted)
-        {
-            RecordRecipientReplies(client, envelope, attempt);
-        }
-
-        var anyAccepted = client.RecipientReplies.Values.Any(r => (int)r.StatusCode < 300);
-        if (error.ErrorCode == SmtpErrorCode.MessageNotAccepted && !anyAccepted && client.RecipientReplies.Count > 0)
-        {
-            var last = client.RecipientReplies.Values.Last();
-            attempt.RemoteReply = $"{(int)last.StatusCode} {AttemptState.OneLine(last.Response)}";
-            attempt.FailSession("no recipient was accepted");
-            return;
-        }
-
-        attempt.ApplyTransactionReply((int)error.StatusCode, error.Message);
-        attempt.FailSession(error.ErrorCode == SmtpErrorCode.SenderNotAccepted
-            ? $"sender refused: {attempt.RemoteReply}"
-            : $"message refused: {attempt.RemoteReply}");
     }
 
     private static SecureSocketOptions SocketOptionsFor(TlsRequirement tls) => tls switch

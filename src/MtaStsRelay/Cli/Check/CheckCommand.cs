@@ -31,7 +31,17 @@ internal static class CheckCommand
         var json = new Option<bool>("--json") { Description = "Print the result as JSON (schema in docs/check.md)" };
         var dns = new Option<string?>("--dns") { Description = "Use this name server (ip or ip:port) instead of the configured ones" };
         var command = new Command("check", "Check a domain's MTA-STS TXT record, policy, MX hosts and TLS-RPT record") { domain, json, dns };
-        command.SetAction((parse, ct) => RunAsync(context, parse.GetRequiredValue(domain), parse.GetValue(json), parse.GetValue(dns), parse.GetValue(context.ConfigOption), ct));
+        command.SetAction(async (parse, ct) =>
+        {
+            // The root accepts --Relay:Key=value settings for `run`; a tool command takes none.
+            if (parse.UnmatchedTokens.Count > 0)
+            {
+                await context.Error.WriteLineAsync($"check: unknown argument '{parse.UnmatchedTokens[0]}'; run 'mtasts-relay check --help'");
+                return UsageOrLookupError;
+            }
+
+            return await RunAsync(context, parse.GetRequiredValue(domain), parse.GetValue(json), parse.GetValue(dns), parse.GetValue(context.ConfigOption), ct);
+        });
         return command;
     }
 

@@ -39,9 +39,9 @@ public sealed class MxLookup(ILookupClient dns)
         {
             response = await dns.QueryAsync(domain, QueryType.MX, QueryClass.IN, cancellationToken);
         }
-        catch (DnsResponseException e)
+        catch (DnsResponseException e) when (!cancellationToken.IsCancellationRequested)
         {
-            return new MxLookupResult(MxLookupStatus.DnsError, [], $"MX lookup of {domain} failed: {e.DnsError}");
+            return new MxLookupResult(MxLookupStatus.DnsError, [], $"MX lookup of {domain} failed: {e.Message}");
         }
 
         if (response.Header.ResponseCode == DnsHeaderResponseCode.NotExistentDomain)
@@ -91,9 +91,9 @@ public sealed class MxLookup(ILookupClient dns)
                 ? new MxLookupResult(MxLookupStatus.DnsError, [], $"address lookup of {domain} failed")
                 : new MxLookupResult(MxLookupStatus.NoSuchDomain, [], $"{domain} has no MX and no address record");
         }
-        catch (DnsResponseException e)
+        catch (DnsResponseException e) when (!cancellationToken.IsCancellationRequested)
         {
-            return new MxLookupResult(MxLookupStatus.DnsError, [], $"address lookup of {domain} failed: {e.DnsError}");
+            return new MxLookupResult(MxLookupStatus.DnsError, [], $"address lookup of {domain} failed: {e.Message}");
         }
     }
 }

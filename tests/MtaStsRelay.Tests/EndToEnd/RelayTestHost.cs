@@ -1,0 +1,145 @@
+using System.Net;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using MimeKit;
+using MtaStsRelay.Configuration;
+using MtaStsRelay.Listener;
+using MtaStsRelay.Queue;
+using SimulatedInternet;
+
+namespace MtaStsRelay.Tests.EndToEnd;
+
+/// <summary>
+/// The whole relay in-process, configured as an admin would (through settings only), pointed at a
+/// simulated internet: its DNS, its CA as the extra trusted root, its HTTPS and SMTP ports. Time is a
+/// FakeTimeProvider so retries and expiry are driven, never waited for. A restart keeps the folders.
+/// </summary>
+internal sealed class RelayTestHost : IAsyncDisposable
+{
+    private readonly TestInternet _internet;
+    private readonly Dictionary<string, string?> _settings;
+    private IHost? _host;
+
+    private RelayTestHost(TestInternet internet, string folder, Dictionary<string, string?> settings, FakeTimeProvider time)
+    {
+        _internet = internet;
+        Folder = folder;
+        _settings = settings;
+        Time = time;
+    }
+
+    public string Folder { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public LogCollector Logs { get; private set; } = new();
+
+    public IPEndPoint SmtpEndPoint { get; private set; } = null!;
+
+    public Spool Spool => _host!.Services.GetRequiredService<Spool>();
+
+    public static async Task<RelayTestHost> StartAsync(TestInternet internet, Action<Dictionary<string, string?>>? configure = null)
+    {
+        var folder = Directory.CreateTempSubdirectory("relay-e2e-").FullName;
+        var settings = new Dictionary<string, string?>
+        {
+            ["Relay:HostName"] = "relay.test",
+            ["Relay:Listen:0:Address"] = "127.0.0.1",
+            ["Relay:Listen:0:Port"] = "0",
+            ["Relay:AllowedNetworks:0"] = "127.0.0.0/8",
+            ["Relay:Spool:Path"] = Path.Combine(folder, "spool"),
+            ["Relay:MtaSts:CachePath"] = Path.Combine(folder, "policy-cache"),
+            ["Relay:Dns:Servers:0"] = internet.DnsAddress,
+            ["Relay:Tls:TrustedRoots"] = internet.WriteRootPem(folder),
+            ["Relay:MtaSts:PolicyPort"] = internet.HttpsPort.ToString(),
+            ["Relay:Delivery:Port"] = internet.SmtpPort.ToString(),
+            ["Relay:Delivery:ConnectTimeout"] = "00:00:10",
+            ["Relay:Delivery:CommandTimeout"] = "00:00:10",
+            ["Relay:Queue:RetrySchedule:0"] = "00:05:00",
+            ["Relay:Queue:Lifetime"] = "1.00:00:00",
+            ["Relay:Queue:DelayNotice"] = "00:00:00",
+        };
+        configure?.Invoke(settings);
+        var host = new RelayTestHost(internet, folder, settings, new FakeTimeProvider(DateTimeOffset.UtcNow));
+        await host.StartHostAsync();
+        return host;
+    }
+
+    /// <summary>Stops the relay (as on SIGTERM) and starts a new process-like instance on the same folders.</summary>
+    public async Task RestartAsync()
+    {
+        await StopHostAsync();
+        Logs = new LogCollector();
+        await StartHostAsync();
+    }
+
+    /// <summary>Sends a message as Exchange would: MailKit, the relay as smarthost. Returns the 250 text.</summary>
+    public async Task<string> SendAsync(string from, IEnumerable<string> to, string subject = "test", string body = "Hello.\r\n")
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(from));
+        foreach (var recipient in to)
+        {
+            message.To.Add(MailboxAddress.Parse(recipient));
+        }
+
+        message.Subject = subject;
+        message.Body = new TextPart("plain") { Text = body };
+        using var client = new SmtpClient { LocalDomain = "exchange.test" };
+        await client.ConnectAsync(SmtpEndPoint.Address.ToString(), SmtpEndPoint.Port, SecureSocketOptions.None);
+        var reply = await client.SendAsync(message);
+        await client.DisconnectAsync(true);
+        return reply;
+    }
+
+    /// <summary>The queue id named in a "250 2.0.0 Ok: queued as ID" reply text.</summary>
+    public static string QueueIdOf(string reply) => reply.Split(' ').Last().Trim();
+
+    /// <summary>Waits for the delivery log line (event 3000) of <paramref name="queueId"/> and <paramref name="domain"/> with <paramref name="result"/>.</summary>
+    public Task<LogCollector.LogLine> WaitForAttemptAsync(string queueId, string domain, string result, CancellationToken cancellationToken) =>
+        Logs.WaitForAsync(l => l.EventId == 3000 && l.Message.Contains($"queue_id={queueId} ", StringComparison.Ordinal)
+            && l.Message.Contains($"result={result} ", StringComparison.Ordinal) && l.Message.Contains($"domain={domain} ", StringComparison.Ordinal), cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopHostAsync();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private async Task StartHostAsync()
+    {
+        var builder = RelayHostBuilder.Create([], null, _settings);
+        builder.Services.AddRelay(builder.Configuration);
+        builder.Services.AddSingleton<TimeProvider>(Time);
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.Logging.AddProvider(Logs);
+        _host = builder.Build();
+        await _host.StartAsync();
+        var listener = _host.Services.GetRequiredService<RelayListener>();
+        await listener.Listening;
+        SmtpEndPoint = listener.BoundEndPoints[0];
+    }
+
+    private async Task StopHostAsync()
+    {
+        if (_host is null)
+        {
+            return;
+        }
+
+        await _host.StopAsync();
+        _host.Dispose();
+        _host = null;
+    }
+}
