@@ -16,10 +16,24 @@ LIB=$HERE/lib
 REPO=$(cd "$HERE/../.." && pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-for f in common install pki topology dns nginx postfix relay observe; do
-    # shellcheck source=/dev/null
-    source "$LIB/$f.sh"
-done
+# shellcheck source=lib/common.sh
+source "$LIB/common.sh"
+# shellcheck source=lib/install.sh
+source "$LIB/install.sh"
+# shellcheck source=lib/pki.sh
+source "$LIB/pki.sh"
+# shellcheck source=lib/topology.sh
+source "$LIB/topology.sh"
+# shellcheck source=lib/dns.sh
+source "$LIB/dns.sh"
+# shellcheck source=lib/nginx.sh
+source "$LIB/nginx.sh"
+# shellcheck source=lib/postfix.sh
+source "$LIB/postfix.sh"
+# shellcheck source=lib/relay.sh
+source "$LIB/relay.sh"
+# shellcheck source=lib/observe.sh
+source "$LIB/observe.sh"
 # shellcheck source=scenarios.sh
 source "$HERE/scenarios.sh"
 

@@ -35,7 +35,7 @@ dns_start() {
     dnsmasq --keep-in-foreground --conf-file="$LAB/dns/dnsmasq.conf" >>"$LAB/dns/stderr.log" 2>&1 &
     DNS_PID=$!
     echo "$DNS_PID" >"$LAB/dns/dnsmasq.pid"
-    poll 10 dns_started || { die "dnsmasq did not start (see $LAB/dns/)"; return 1; }
+    poll 20 dns_started || { die "dnsmasq did not start (see $LAB/dns/)"; return 1; }
 }
 
 dns_stop() {

@@ -3,28 +3,29 @@
 
 LAB_PACKAGES=(postfix nginx dnsmasq-base swaks openssl)
 
+# packages_missing: sets MISSING to the packages of LAB_PACKAGES that are not installed.
+MISSING=()
 packages_missing() {
-    local p missing=()
+    local p
+    MISSING=()
     for p in "${LAB_PACKAGES[@]}"; do
         if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
-            missing+=("$p")
+            MISSING+=("$p")
         fi
     done
-    printf '%s\n' "${missing[@]}"
 }
 
 install_packages() {
-    local missing
-    missing=$(packages_missing)
-    if [ -z "$missing" ]; then
+    packages_missing
+    if [ ${#MISSING[@]} -eq 0 ]; then
         note "packages already installed: ${LAB_PACKAGES[*]}"
         return 0
     fi
     if [ "$(id -u)" -ne 0 ]; then
-        die "missing packages ($(echo $missing)) and not root: install them or run as root"
+        die "missing packages (${MISSING[*]}) and not root: install them or run as root"
         return 1
     fi
-    note "installing: $(echo $missing)"
+    note "installing: ${MISSING[*]}"
     # "No configuration": Postfix installs without a main.cf and without a system instance; the lab
     # runs its own instances from their own config directories.
     echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
@@ -38,12 +39,12 @@ install_packages() {
     local status=0
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >"${LAB_INSTALL_LOG:-/dev/null}" 2>&1 &&
-        apt-get install -y -qq --no-install-recommends $missing >>"${LAB_INSTALL_LOG:-/dev/null}" 2>&1 || status=$?
+        apt-get install -y -qq --no-install-recommends "${MISSING[@]}" >>"${LAB_INSTALL_LOG:-/dev/null}" 2>&1 || status=$?
     [ -n "$own_policy" ] && rm -f /usr/sbin/policy-rc.d
     if [ "$status" -ne 0 ]; then
         die "apt-get failed (exit $status); see ${LAB_INSTALL_LOG:-the apt output}"
         return 1
     fi
-    missing=$(packages_missing)
-    [ -z "$missing" ] || { die "still missing after apt-get: $(echo $missing)"; return 1; }
+    packages_missing
+    [ ${#MISSING[@]} -eq 0 ] || { die "still missing after apt-get: ${MISSING[*]}"; return 1; }
 }

@@ -51,7 +51,7 @@ nginx_start() {
     # -e: nginx opens its error log before reading the config; keep that one in the lab too.
     nginx -e "$LAB/nginx/error.log" -p "$LAB/nginx" -c "$LAB/nginx/nginx.conf" >>"$LAB/nginx/stderr.log" 2>&1 ||
         { die "nginx did not start (see $LAB/nginx/)"; return 1; }
-    poll 10 tcp_open "$WEB_IP" 443 || { die "nginx is not listening on $WEB_IP:443"; return 1; }
+    poll 20 tcp_open "$WEB_IP" 443 || { die "nginx is not listening on $WEB_IP:443"; return 1; }
 }
 
 nginx_stop() {

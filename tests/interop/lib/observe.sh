@@ -40,14 +40,13 @@ received_tls() {
 }
 
 # expect_delivered TOKEN INSTANCE: waits up to 60 s for the message, then checks that it arrived
-# exactly once, on INSTANCE. Sets DELIVERED_FILE and DELIVERED_TLS.
+# exactly once, on INSTANCE. Sets DELIVERED_TLS to the TLS note of its Received header.
 expect_delivered() {
     local token=$1 instance=$2 files
     poll 60 arrived "$token" || { why "$token did not arrive on any MX within 60 s"; return 1; }
     files=$(mail_files "$token")
-    [ "$(echo "$files" | wc -l)" -eq 1 ] || { why "$token arrived more than once: $(echo $files)"; return 1; }
+    [ "$(echo "$files" | wc -l)" -eq 1 ] || { why "$token arrived more than once: $(echo "$files" | tr "\n" " ")"; return 1; }
     [ "$(instance_of "$files")" = "$instance" ] || { why "$token arrived on $(instance_of "$files"), expected $instance"; return 1; }
-    DELIVERED_FILE=$files
     DELIVERED_TLS=$(received_tls "$files")
     echo "$token arrived on $instance: ${DELIVERED_TLS:-plaintext}"
 }

@@ -122,7 +122,7 @@ postfix_start() {
         die "postfix $name did not start: $(tail -n 1 "$dir/start.log")"
         return 1
     fi
-    poll 20 tcp_open "$address" 25 || { die "postfix $name is not listening on $address:25 (see $dir/maillog)"; return 1; }
+    poll 30 tcp_open "$address" 25 || { die "postfix $name is not listening on $address:25 (see $dir/maillog)"; return 1; }
 }
 
 postfix_start_mx() {

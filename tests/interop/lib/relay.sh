@@ -41,6 +41,11 @@ relay_listening() {
     tcp_open "$RELAY_IP" "$RELAY_PORT"
 }
 
+# Stop waiting as soon as the relay is up or has exited (a configuration error exits at once with 3).
+relay_up_or_gone() {
+    relay_listening || pid_gone "$RELAY_PID"
+}
+
 relay_start() {
     relay_write_config
     # Its own working directory, so nothing relative lands in the work tree.
@@ -48,7 +53,8 @@ relay_start() {
         >"$LAB/relay/relay.log" 2>&1 &
     RELAY_PID=$!
     echo "$RELAY_PID" >"$LAB/relay/relay.pid"
-    if ! poll 30 relay_listening; then
+    poll 60 relay_up_or_gone
+    if ! relay_listening; then
         tail -n 20 "$LAB/relay/relay.log"
         die "the relay is not listening on $RELAY_IP:$RELAY_PORT (see $LAB/relay/relay.log)"
         return 1

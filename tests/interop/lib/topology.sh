@@ -1,3 +1,4 @@
+# shellcheck disable=SC2034 # the settings below are read by the files that source this one
 # The lab's small internet, all on 127.0.0.0/8: who lives at which address, what DNS says and which
 # MTA-STS policy each test domain publishes. Each test domain exists for one scenario.
 #
