@@ -9,6 +9,7 @@
 # when all passed and kept (with its path printed) when something failed.
 #
 # Usage: tests/interop/run.sh        (KEEP_LAB=1 keeps the lab folder even when all passed)
+# The last line of its output is always the summary, also after a setup failure or Ctrl-C.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -39,20 +40,30 @@ source "$HERE/scenarios.sh"
 
 LAB=""
 
+# On every exit (normal, failure, Ctrl-C): stop what we started, remove or keep the lab folder, and
+# print the summary as the very last line. Scenarios that never ran count as failed.
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
-    [ -n "$LAB" ] || exit "$status"
-    note "stopping the lab"
-    relay_stop
-    postfix_stop_all
-    nginx_stop
-    dns_stop
-    if [ "$FAILED" -eq 0 ] && [ "$status" -eq 0 ] && [ -z "${KEEP_LAB:-}" ]; then
-        rm -rf "$LAB"
-    else
-        note "lab kept for debugging: $LAB (relay/relay.log, postfix/*/maillog, dns/, nginx/, scenarios.log)"
+    # A signal can arrive inside a scenario, whose output goes to scenarios.log: back to the console.
+    exec 1>&8 2>&9
+    if [ -n "$LAB" ]; then
+        note "stopping the lab"
+        relay_stop
+        postfix_stop_all
+        nginx_stop
+        dns_stop
+        if [ "$FAILED" -eq 0 ] && [ "$status" -eq 0 ] && [ -z "${KEEP_LAB:-}" ]; then
+            rm -rf "$LAB"
+        else
+            note "lab kept for debugging: $LAB (scenarios.log, relay/relay.log, postfix/*/maillog, dns/, nginx/)"
+        fi
     fi
+    FAILED=$((${#SCENARIOS[@]} - PASSED))
+    if [ "$FAILED" -ne 0 ] && [ "$status" -eq 0 ]; then
+        status=1
+    fi
+    echo "$PASSED passed, $FAILED failed"
     exit "$status"
 }
 
@@ -78,23 +89,19 @@ setup_lab() {
 
 main() {
     local started=$SECONDS
+    exec 8>&1 9>&2
+    trap cleanup EXIT
+    trap 'exit 130' INT TERM
     if [ "$(id -u)" -ne 0 ]; then
         note "run as root: the lab binds ports 25, 53 and 443 on 127.x and installs packages"
-        echo "0 passed, ${#SCENARIOS[@]} failed"
         exit 1
     fi
     LAB=$(mktemp -d /tmp/mtasts-interop.XXXXXX)
     chmod 755 "$LAB" # Postfix's virtual(8) and nginx workers run as nobody and must reach their files
     LAB_INSTALL_LOG=$LAB/apt.log
-    trap cleanup EXIT
-    trap 'exit 130' INT TERM
     note "lab folder: $LAB"
 
-    if ! install_packages || ! setup_lab; then
-        FAILED=${#SCENARIOS[@]}
-        echo "0 passed, $FAILED failed"
-        exit 1
-    fi
+    install_packages && setup_lab || exit 1
     note "lab up after $((SECONDS - started)) s; running ${#SCENARIOS[@]} scenarios"
 
     local entry
@@ -104,10 +111,10 @@ main() {
 
     note "finished in $((SECONDS - started)) s"
     if [ "$FAILED" -gt 0 ]; then
+        local IFS=';'
         note "failed: ${FAILED_NAMES[*]}"
+        exit 1
     fi
-    echo "$PASSED passed, $FAILED failed"
-    [ "$FAILED" -eq 0 ]
 }
 
 main "$@"
