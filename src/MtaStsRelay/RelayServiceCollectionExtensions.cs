@@ -8,16 +8,18 @@ using MtaStsRelay.Transport;
 
 namespace MtaStsRelay;
 
-/// <summary>The composition root: every stage of the relay, in the order mail flows.</summary>
+/// <summary>The composition root: every stage of the relay.</summary>
 internal static class RelayServiceCollectionExtensions
 {
     public static IServiceCollection AddRelay(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddRelayCore(configuration, proactiveRefresh: true);
-        services.AddRelayListener(configuration);
         services.AddRelayQueue(configuration);
         services.AddRelayTransport(configuration);
         services.AddRelayDelivery(configuration);
+        // Registered last on purpose: hosted services stop in reverse order, so on SIGTERM the
+        // listener stops accepting first, then running deliveries get their grace period.
+        services.AddRelayListener(configuration);
         return services;
     }
 }

@@ -163,6 +163,7 @@ public sealed class DomainDelivery(
         if (result.Failure is { } failure)
         {
             DeliveryLog.MxFailed(logger, context.Envelope.QueueId, context.Domain, candidate.Host.Name, ip.ToString(), failure.Type.ToResultType(), failure.Reason);
+            context.LastTried = (candidate.Host.Name, ip.ToString());
             return HostOutcome.Next(failure, failure.Reason);
         }
 

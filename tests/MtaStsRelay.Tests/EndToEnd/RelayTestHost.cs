@@ -69,10 +69,15 @@ internal sealed class RelayTestHost : IAsyncDisposable
         return host;
     }
 
-    /// <summary>Stops the relay (as on SIGTERM) and starts a new process-like instance on the same folders.</summary>
-    public async Task RestartAsync()
+    /// <summary>Stops the relay (as on SIGTERM) and, unless <paramref name="stopOnly"/>, starts a new process-like instance on the same folders.</summary>
+    public async Task RestartAsync(bool stopOnly = false)
     {
         await StopHostAsync();
+        if (stopOnly)
+        {
+            return;
+        }
+
         Logs = new LogCollector();
         await StartHostAsync();
     }
