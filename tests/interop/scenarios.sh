@@ -33,7 +33,7 @@ scenario_enforce_no_starttls() {
     local t rcpt
     t=$(token notls) rcpt=$(token notls)@notls.test
     send_via_relay "$rcpt" "$t" || { why "the relay refused the message"; return 1; }
-    expect_deferred "$rcpt" starttls-not-supported
+    expect_deferred "$rcpt" starttls-not-supported || return 1
     # The MX saw no message at all (it would take one: it accepts plaintext).
     ! grep -qF "$t" "$LAB/postfix/mx-notls/maillog" || { why "mx-notls saw $t"; return 1; }
 }
