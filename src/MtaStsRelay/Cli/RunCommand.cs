@@ -37,6 +37,12 @@ internal static class RunCommand
             await context.Error.WriteLineAsync($"mtasts-relay: configuration error: {e.Message}");
             return ConfigurationError;
         }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
+        {
+            // A port in use, a spool folder that cannot be created: the admin's to fix, not a crash.
+            await context.Error.WriteLineAsync($"mtasts-relay: cannot start: {e.Message}");
+            return ConfigurationError;
+        }
 
         using (host)
         {

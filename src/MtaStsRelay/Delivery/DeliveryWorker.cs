@@ -29,16 +29,24 @@ public sealed class DeliveryWorker(
     public int Scheduled => _due.Count;
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Recovery finishes before StartAsync returns, and so before the listener (registered later)
+        // starts: recovery clears tmp/, which must never race with a message being received.
         var recovered = await spool.RecoverAsync();
         foreach (var envelope in recovered)
         {
             _due.Schedule(envelope);
         }
 
+        DeliveryLog.WorkerStarted(logger, recovered.Count, options.Value.MaxConcurrentDeliveries);
+        await base.StartAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
         var limit = options.Value.MaxConcurrentDeliveries;
-        DeliveryLog.WorkerStarted(logger, recovered.Count, limit);
         using var slots = new SemaphoreSlim(limit);
         var intake = Task.Run(() => TakeNewMessagesAsync(stoppingToken), CancellationToken.None);
         try

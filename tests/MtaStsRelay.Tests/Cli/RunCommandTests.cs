@@ -44,4 +44,29 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(RunCommand.ConfigurationError, code);
         Assert.Contains(key, error.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Run_ListenPortInUse_ExitsWithCannotStart()
+    {
+        using var occupant = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((System.Net.IPEndPoint)occupant.LocalEndpoint).Port;
+        var error = new StringWriter();
+        var context = new CliContext
+        {
+            Output = new StringWriter(),
+            Error = error,
+            ConfigOverrides = new Dictionary<string, string?>
+            {
+                ["Relay:Listen:0:Port"] = port.ToString(),
+                ["Relay:Spool:Path"] = Path.Combine(_folder, "spool"),
+                ["Relay:MtaSts:CachePath"] = Path.Combine(_folder, "cache"),
+            },
+        };
+
+        var code = await RelayCommandLine.InvokeAsync([], context);
+
+        Assert.Equal(RunCommand.ConfigurationError, code);
+        Assert.Contains("cannot start", error.ToString(), StringComparison.Ordinal);
+    }
 }
