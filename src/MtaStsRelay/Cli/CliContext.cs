@@ -12,6 +12,9 @@ internal sealed class CliContext
 
     public required TextWriter Error { get; init; }
 
+    /// <summary>The commands' clock (deadlines, ages); tests pass the relay's fake clock.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Settings applied after every other source (tests; null in production).</summary>
     public IReadOnlyDictionary<string, string?>? ConfigOverrides { get; init; }
 

@@ -20,12 +20,15 @@ public sealed class DeliveryWorker(
     TimeProvider time,
     ILogger<DeliveryWorker> logger) : BackgroundService
 {
-    private readonly DueQueue _due = new(time);
+    private readonly MessageCustody _custody = new(new DueQueue(time), spool, time);
     private readonly HashSet<Task> _running = [];
     private readonly Lock _gate = new();
 
     /// <summary>Messages waiting for their next attempt.</summary>
-    public int Scheduled => _due.Count;
+    public int Scheduled => _custody.ScheduledCount;
+
+    /// <summary>Where operator actions (Control/) take messages from while the relay runs.</summary>
+    internal MessageCustody Custody => _custody;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -33,7 +36,7 @@ public sealed class DeliveryWorker(
         var recovered = await spool.RecoverAsync();
         foreach (var envelope in recovered)
         {
-            _due.Schedule(envelope);
+            _custody.Schedule(envelope);
         }
 
         var limit = options.Value.MaxConcurrentDeliveries;
@@ -45,7 +48,7 @@ public sealed class DeliveryWorker(
             while (!stoppingToken.IsCancellationRequested)
             {
                 await slots.WaitAsync(stoppingToken);
-                var envelope = await _due.TakeDueAsync(stoppingToken);
+                var envelope = await _custody.TakeDueAsync(stoppingToken);
                 Track(RunOneAsync(envelope, slots));
             }
         }
@@ -69,7 +72,7 @@ public sealed class DeliveryWorker(
         {
             await foreach (var envelope in spool.NewMessages.ReadAllAsync(stoppingToken))
             {
-                _due.Schedule(envelope);
+                _custody.Schedule(envelope);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -83,9 +86,13 @@ public sealed class DeliveryWorker(
         {
             // Deliveries are not cancelled by shutdown: each is bounded by the transport's timeouts,
             // and the host's shutdown timeout bounds the wait for them.
-            if (!await delivery.DeliverAsync(envelope, CancellationToken.None))
+            if (await delivery.DeliverAsync(envelope, CancellationToken.None))
             {
-                _due.Schedule(envelope);
+                _custody.Finished(envelope);
+            }
+            else
+            {
+                _custody.Schedule(envelope);
             }
         }
         catch (Exception e)
@@ -93,7 +100,7 @@ public sealed class DeliveryWorker(
             // A bug or a disk error must not lose the message: it stays spooled and is tried again.
             DeliveryLog.DeliveryError(logger, envelope.QueueId, e.Message, e);
             envelope.NextAttemptAt = time.GetUtcNow() + schedule.Delay(Math.Max(envelope.Attempts, 1));
-            _due.Schedule(envelope);
+            _custody.Schedule(envelope);
         }
         finally
         {
