@@ -76,12 +76,29 @@ internal sealed class OperatorHost : IDisposable
 
         var spool = Spool;
         var timeout = Control.AnswerTimeout;
-        using var held = ServiceLock.TryAcquire(spool.SpoolPath);
-        if (held is null)
+        using (var held = ServiceLock.TryAcquire(spool.SpoolPath))
         {
-            return await ControlClient.SendAsync(new ControlFolder(spool.SpoolPath), request, timeout, Time, cancellationToken);
+            if (held is not null)
+            {
+                return await ApplyDirectlyAsync(request, timeout, cancellationToken);
+            }
         }
 
+        var answer = await ControlClient.SendAsync(new ControlFolder(spool.SpoolPath), request, timeout, Time, cancellationToken);
+        if (!answer.Withdrawn || cancellationToken.IsCancellationRequested)
+        {
+            return answer;
+        }
+
+        // Nobody saw the request: if the lock is free now (the relay has stopped, or the command
+        // that held it finished), nothing else can act on the spool and the change is made here.
+        using var later = ServiceLock.TryAcquire(spool.SpoolPath);
+        return later is null ? answer : await ApplyDirectlyAsync(request, timeout, cancellationToken);
+    }
+
+    private async Task<ControlResult> ApplyDirectlyAsync(ControlRequest request, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var spool = Spool;
         var logger = Get<ILoggerFactory>().CreateLogger("MtaStsRelay.Control.Direct");
         var actions = new OperatorActions(
             () => new QueueActions(new SpoolCustodian(spool, Time), spool, Get<BounceSender>(), Time, logger),

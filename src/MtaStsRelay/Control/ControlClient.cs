@@ -50,7 +50,10 @@ internal static class ControlClient
         if (folder.TryWithdraw(id))
         {
             return new ControlResult(ControlResult.NoAnswer,
-                [$"the relay holds the spool lock but did not take the request within {timeout.TotalSeconds:0} s (starting, stopping or hung?); nothing was changed"]);
+                [$"the spool lock is held, but nobody took the request within {timeout.TotalSeconds:0} s (the relay starting, stopping or hung, or another command holding the lock); nothing was changed"])
+            {
+                Withdrawn = true,
+            };
         }
 
         // Claimed: the answer may have landed at the last moment.

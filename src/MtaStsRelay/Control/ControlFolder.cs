@@ -149,9 +149,9 @@ internal sealed class ControlFolder
         {
             Directory.CreateDirectory(FolderPath);
             var watcher = new FileSystemWatcher(FolderPath, filter) { NotifyFilter = NotifyFilters.FileName };
-            watcher.Created += (_, _) => appeared();
-            watcher.Renamed += (_, _) => appeared();
-            watcher.Error += (_, _) => appeared(); // overflow: events may be lost, so look now
+            watcher.Created += (_, _) => Notify(appeared);
+            watcher.Renamed += (_, _) => Notify(appeared);
+            watcher.Error += (_, _) => Notify(appeared); // overflow: events may be lost, so look now
             watcher.EnableRaisingEvents = true;
             return watcher;
         }
@@ -183,6 +183,18 @@ internal sealed class ControlFolder
         }
 
         return removed;
+    }
+
+    private static void Notify(Action appeared)
+    {
+        try
+        {
+            appeared();
+        }
+        catch (ObjectDisposedException)
+        {
+            // An event raced the end of the wait; an exception here would end the process.
+        }
     }
 
     private string PathOf(string id, string extension) =>

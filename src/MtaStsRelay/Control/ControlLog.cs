@@ -50,6 +50,9 @@ internal static partial class ControlLog
     [LoggerMessage(4013, LogLevel.Debug, "spool-lock-acquired path={Path}")]
     public static partial void LockAcquired(ILogger logger, string path);
 
+    [LoggerMessage(4015, LogLevel.Error, "control-folder-error folder={Folder}: {Reason}; operator commands cannot reach the relay until this is fixed (delivery goes on)")]
+    public static partial void FolderError(ILogger logger, string folder, string reason);
+
     [LoggerMessage(4014, LogLevel.Warning, "spool-lock-disabled: .NET file locking is off (DOTNET_SYSTEM_IO_DISABLEFILELOCKING); operator commands will refuse to change the queue")]
     public static partial void LockingDisabled(ILogger logger);
 }

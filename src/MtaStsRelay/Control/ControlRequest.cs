@@ -65,6 +65,10 @@ internal sealed record ControlRequest
 /// <param name="Lines">What to tell the operator, one line each.</param>
 internal sealed record ControlResult(int ExitCode, IReadOnlyList<string> Lines)
 {
+    /// <summary>The command took its request back unseen (set by the command, never sent).</summary>
+    [JsonIgnore]
+    public bool Withdrawn { get; init; }
+
     public const int Done = 0;
     public const int NothingDone = 1;
     public const int UsageError = 2;

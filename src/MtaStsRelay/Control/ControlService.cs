@@ -27,15 +27,22 @@ internal sealed class ControlService(
     /// <summary>Answers nobody fetched are removed at the next start once they are this old.</summary>
     private static readonly TimeSpan AnswerMaxAge = TimeSpan.FromHours(1);
 
+    private string? _lastFolderError;
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var folder = new ControlFolder(spool.SpoolPath);
-        Directory.CreateDirectory(folder.FolderPath);
-        if (folder.RemoveLeftovers(AnswerMaxAge) is > 0 and var removed)
+        await Guard(folder, () =>
         {
-            ControlLog.LeftoversRemoved(logger, folder.FolderPath, removed);
-        }
+            Directory.CreateDirectory(folder.FolderPath);
+            if (folder.RemoveLeftovers(AnswerMaxAge) is > 0 and var removed)
+            {
+                ControlLog.LeftoversRemoved(logger, folder.FolderPath, removed);
+            }
+
+            return Task.CompletedTask;
+        });
 
         var actions = new OperatorActions(
             () => new QueueActions(worker.Custody, spool, bounces, time, logger),
@@ -51,7 +58,7 @@ internal sealed class ControlService(
         {
             while (true)
             {
-                await ApplyPendingAsync(folder, actions, stoppingToken);
+                await Guard(folder, () => ApplyPendingAsync(folder, actions, stoppingToken));
                 using var round = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 // Wall clock on purpose: the scan stands in for a missed file event, which happens in
                 // real time even when the relay's clock is a test's fake one.
@@ -63,6 +70,27 @@ internal sealed class ControlService(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Requests not taken yet stay; their commands withdraw them when they stop waiting.
+        }
+    }
+
+    /// <summary>
+    /// Runs a step on the folder; a file system error there is logged (once per distinct reason) and
+    /// the next scan tries again: operator control must never stop the relay's deliveries.
+    /// </summary>
+    private async Task Guard(ControlFolder folder, Func<Task> step)
+    {
+        try
+        {
+            await step();
+            _lastFolderError = null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            if (e.Message != _lastFolderError)
+            {
+                ControlLog.FolderError(logger, folder.FolderPath, e.Message);
+                _lastFolderError = e.Message;
+            }
         }
     }
 

@@ -22,6 +22,8 @@ internal sealed class PolicyActions(PolicyResolver resolver, ILogger logger)
                 ControlResult.Ok($"{domain}: fetched {Describe(entry)}; max_age 0 means the policy is not kept, so the cache holds nothing"),
             { Source: PolicySource.Fetched, Entry: { } entry } =>
                 ControlResult.Ok($"{domain}: fetched and stored {Describe(entry)}, expires {entry.ExpiresAt:u}"),
+            { Source: PolicySource.Cache, Failure: null, Warning: null, Entry: { } current } =>
+                ControlResult.Ok($"{domain}: a lookup running at the same time found {Describe(current)} current; expires {current.ExpiresAt:u}"),
             { Entry: { } kept } =>
                 ControlResult.Nothing($"{domain}: not refreshed: {Why(resolution)}; keeping the cached {Describe(kept)} until {kept.ExpiresAt:u}"),
             _ => ControlResult.Nothing($"{domain}: no policy: {Why(resolution)}"),

@@ -92,7 +92,7 @@ internal sealed class QueueActions(IMessageCustodian custodian, Spool spool, Bou
 
         var addresses = failed.Select(f => f.Recipient.Address).ToList();
         ControlLog.MessageBounced(logger, queueId, SenderText(envelope), string.Join(',', addresses));
-        var dsn = DsnBuilder.ShouldNotify(envelope.Sender)
+        var dsn = DsnBuilder.ShouldNotify(envelope.Sender) && addresses.Count > 0
             ? $"one DSN queued to {envelope.Sender}"
             : "no DSN: the sender is <> (the message is itself a notification)";
         return ControlResult.Ok($"{queueId}: bounced; {addresses.Count} pending recipient(s) failed: {string.Join(", ", addresses)}; {dsn}");
@@ -101,7 +101,7 @@ internal sealed class QueueActions(IMessageCustodian custodian, Spool spool, Bou
     private async Task<Custody> TakeAsync(string queueId, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var take = custodian.TakeAsync(queueId, deadline, cancellationToken);
-        if (!take.IsCompleted)
+        if (!take.IsCompleted && custodian.IsRelayRunning)
         {
             ControlLog.WaitingForAttempt(logger, queueId);
         }

@@ -389,8 +389,31 @@ public sealed class QueueCommandTests : IAsyncLifetime
 
         var (code, _, error) = await retrying.WaitAsync(Timeout());
         Assert.Equal(3, code);
-        Assert.Contains("did not take the request within 10 s", error, StringComparison.Ordinal);
+        Assert.Contains("nobody took the request within 10 s", error, StringComparison.Ordinal);
+        Assert.Contains("nothing was changed", error, StringComparison.Ordinal);
         Assert.Empty(control.PendingRequestIds());
+        Assert.Single(await _relay.SpoolOnDisk.ListAsync());
+    }
+
+    [Fact]
+    public async Task Delete_LockFreedWhileWaiting_AppliedDirectlyAfterAll()
+    {
+        var (id, _) = await DeferredOnceAsync("freed.test", "bob@freed.test");
+        await _relay.StopRelayAsync();
+        var spool = _relay.Settings["Relay:Spool:Path"]!;
+        var other = ServiceLock.TryAcquire(spool); // another command, busy for a moment
+        var control = new ControlFolder(spool);
+
+        var deleting = _relay.RunCliAsync("queue", "delete", id);
+        await UntilAsync(() => control.PendingRequestIds().Count > 0);
+        other!.Dispose();
+        _relay.Time.Advance(TimeSpan.FromSeconds(10));
+
+        var (code, output, _) = await deleting.WaitAsync(Timeout());
+        Assert.True(code == 0, output);
+        Assert.Contains($"{id}: deleted without a bounce", output, StringComparison.Ordinal);
+        Assert.Empty(control.PendingRequestIds());
+        Assert.Empty(await _relay.SpoolOnDisk.ListAsync());
     }
 
     [Fact]

@@ -4,6 +4,8 @@ using MailKit.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using MimeKit;
 using MtaStsRelay.Cli;
@@ -43,6 +45,9 @@ internal sealed class RelayTestHost : IAsyncDisposable
     public IPEndPoint SmtpEndPoint { get; private set; } = null!;
 
     public Spool Spool => _host!.Services.GetRequiredService<Spool>();
+
+    /// <summary>The spool's files read directly, as an operator command does; works while the relay is stopped.</summary>
+    public Spool SpoolOnDisk => new(Options.Create(new SpoolOptions { Path = _settings["Relay:Spool:Path"]! }), Time, NullLogger<Spool>.Instance);
 
     /// <summary>The running relay's delivery worker.</summary>
     public DeliveryWorker Worker => _host!.Services.GetRequiredService<DeliveryWorker>();
