@@ -11,7 +11,10 @@ RUN dotnet restore src/MtaStsRelay/MtaStsRelay.csproj
 COPY src/ src/
 RUN dotnet publish src/MtaStsRelay/MtaStsRelay.csproj -c Release --no-restore -o /app
 
-FROM mcr.microsoft.com/dotnet/runtime:10.0 AS runtime
+# The ASP.NET Core runtime image: the relay serves its opt-in /metrics and /health with Kestrel. To
+# scrape from outside the container set Relay__Metrics__Enabled=true, Relay__Metrics__Address=0.0.0.0
+# and publish port 9425 (docs/metrics.md).
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app ./
 # The queue and the policy cache live on volumes so they survive container replacement: a lost

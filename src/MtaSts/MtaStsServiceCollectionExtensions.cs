@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using DnsClient;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -43,7 +44,8 @@ public static class MtaStsServiceCollectionExtensions
             sp.GetRequiredService<PolicyCache>(),
             sp.GetRequiredService<IOptions<MtaStsOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<PolicyResolver>>()));
+            sp.GetRequiredService<ILogger<PolicyResolver>>(),
+            sp.GetService<IMeterFactory>()));
         if (proactiveRefresh)
         {
             services.AddHostedService<PolicyRefreshService>();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using MtaSts.Cache;
 using MtaSts.Discovery;
@@ -27,11 +28,12 @@ public sealed class PolicyResolver
     private readonly MtaStsOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly MtaStsMetrics _metrics;
     private readonly ConcurrentDictionary<string, DomainState> _domains = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task<PolicyResolution>> _inFlight = new(StringComparer.Ordinal);
 
-    /// <summary>Creates a resolver over its three stages.</summary>
-    public PolicyResolver(StsTxtDiscovery discovery, PolicyFetcher fetcher, PolicyCache cache, MtaStsOptions options, TimeProvider time, ILogger<PolicyResolver>? logger = null)
+    /// <summary>Creates a resolver over its three stages; its instruments go on <paramref name="meterFactory"/>'s <see cref="MtaStsMetrics.MeterName"/> meter.</summary>
+    public PolicyResolver(StsTxtDiscovery discovery, PolicyFetcher fetcher, PolicyCache cache, MtaStsOptions options, TimeProvider time, ILogger<PolicyResolver>? logger = null, IMeterFactory? meterFactory = null)
     {
         _discovery = discovery;
         _fetcher = fetcher;
@@ -39,6 +41,7 @@ public sealed class PolicyResolver
         _options = options;
         _time = time;
         _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        _metrics = MtaStsMetrics.Create(meterFactory);
     }
 
     /// <summary>The cache behind the resolver.</summary>
@@ -53,6 +56,7 @@ public sealed class PolicyResolver
     {
         if (!DomainName.TryNormalize(domain, out var name, out var error))
         {
+            _metrics.Looked(PolicySource.NoPolicy);
             return ValueTask.FromResult(new PolicyResolution(domain, PolicySource.NoPolicy, null, Warning: error));
         }
 
@@ -61,10 +65,18 @@ public sealed class PolicyResolver
         state.LastUsed = now;
         if (!lookUpTxtNow && state.ReusableAt(now) is { } reusable)
         {
+            _metrics.Looked(reusable.Source);
             return ValueTask.FromResult(reusable);
         }
 
-        return new ValueTask<PolicyResolution>(SingleFlightAsync(name, state, refresh: false, reuse: !lookUpTxtNow, cancellationToken));
+        return new ValueTask<PolicyResolution>(CountedAsync(SingleFlightAsync(name, state, refresh: false, reuse: !lookUpTxtNow, cancellationToken)));
+    }
+
+    private async Task<PolicyResolution> CountedAsync(Task<PolicyResolution> resolving)
+    {
+        var resolution = await resolving;
+        _metrics.Looked(resolution.Source);
+        return resolution;
     }
 
     /// <summary>
@@ -184,6 +196,7 @@ public sealed class PolicyResolver
         }
 
         var fetched = await _fetcher.FetchAsync(domain, cancellationToken);
+        _metrics.Fetched(fetched.Failure);
         if (fetched.Policy is not { } policy)
         {
             return OnFetchFailed(domain, id, usable, state, now, fetched.Failure!);

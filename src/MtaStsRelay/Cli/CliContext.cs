@@ -12,6 +12,9 @@ internal sealed class CliContext
 
     public required TextWriter Error { get; init; }
 
+    /// <summary>Standard input (only <c>hash-password</c> reads it).</summary>
+    public TextReader Input { get; init; } = TextReader.Null;
+
     /// <summary>The commands' clock (deadlines, ages); tests pass the relay's fake clock.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

@@ -22,6 +22,7 @@ internal static class RelayCommandLine
         root.Subcommands.Add(CheckCommand.Create(context));
         root.Subcommands.Add(QueueCommand.Create(context));
         root.Subcommands.Add(PolicyCommand.Create(context));
+        root.Subcommands.Add(HashPasswordCommand.Create(context));
         // No command starts the service, like `run`; `--Relay:Key=value` arguments are settings.
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction((parse, ct) => RunCommand.RunAsync(context, parse, ct));

@@ -21,13 +21,16 @@ internal sealed class AttemptContext(Envelope envelope, string domain, IReadOnly
 
     public string? PolicyId => Policy?.PolicyId;
 
+    /// <summary>The last MX host and address that failed a policy check, named in a deferral's log line.</summary>
+    public (string Host, string Address)? LastTried { get; set; }
+
     public DeliveryAttempt AllFailed(string status, string reason, StsFailure? failure) =>
         Record(recipients.Select(r => new RecipientVerdict(r, RecipientOutcomeKind.Failed, status, reason, failure?.Type)).ToList(),
             AttemptResult.Bounced, null, null, null, reason, failure);
 
     public DeliveryAttempt AllDeferred(string status, string reason, StsFailure? failure) =>
         Record(recipients.Select(r => new RecipientVerdict(r, RecipientOutcomeKind.Deferred, status, reason, failure?.Type)).ToList(),
-            AttemptResult.Deferred, null, null, null, reason, failure);
+            AttemptResult.Deferred, LastTried?.Host, LastTried?.Address, null, reason, failure);
 
     public DeliveryAttempt FromTransport(RouteCandidate candidate, string address, TransportResult result)
     {

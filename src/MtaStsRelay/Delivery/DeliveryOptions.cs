@@ -20,6 +20,12 @@ public sealed class DeliveryOptions
 
     /// <summary>The EHLO name and the reporting MTA of bounces; empty = <c>Relay:HostName</c>, else the machine name.</summary>
     public string? HeloName { get; set; }
+
+    /// <summary>
+    /// On SIGTERM, how long running deliveries may take to finish. A delivery cut off after that is
+    /// retried at the next start (the remote side may then see it twice; it is never lost).
+    /// </summary>
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>Start-up validation of <c>Relay:Delivery</c> and <c>Relay:Domains</c>; messages name the key.</summary>
@@ -46,6 +52,11 @@ internal sealed class DeliveryOptionsValidation : IValidateOptions<DeliveryOptio
         if (o.MaxAddressesPerHost is < 1 or > 10)
         {
             errors.Add($"Relay:Delivery:MaxAddressesPerHost must be 1-10 (got {o.MaxAddressesPerHost})");
+        }
+
+        if (o.ShutdownGrace < TimeSpan.Zero || o.ShutdownGrace > TimeSpan.FromMinutes(30))
+        {
+            errors.Add($"Relay:Delivery:ShutdownGrace must be between 0 and 30 minutes (got {o.ShutdownGrace})");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

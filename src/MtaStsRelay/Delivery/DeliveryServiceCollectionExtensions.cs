@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using MtaStsRelay.Delivery.Routing;
 
@@ -21,6 +22,9 @@ internal static class DeliveryServiceCollectionExtensions
                 o.HeloName = configuration["Relay:HostName"] is { Length: > 0 } host ? host : Environment.MachineName;
             }
         });
+
+        // The host waits this long for hosted services to stop: the delivery worker's grace period.
+        services.AddOptions<HostOptions>().Configure<IOptions<DeliveryOptions>>((host, delivery) => host.ShutdownTimeout = delivery.Value.ShutdownGrace + TimeSpan.FromSeconds(5));
 
         services.AddSingleton<MxLookup>();
         services.AddSingleton<DomainDelivery>();

@@ -21,6 +21,7 @@ public sealed class DeliveryWorker(
     ILogger<DeliveryWorker> logger) : BackgroundService
 {
     private readonly MessageCustody _custody = new(new DueQueue(time), spool, time);
+    private readonly CancellationTokenSource _abort = new();
     private readonly HashSet<Task> _running = [];
     private readonly Lock _gate = new();
 
@@ -63,7 +64,28 @@ public sealed class DeliveryWorker(
         }
 
         DeliveryLog.WorkerStopping(logger, running.Length);
-        await Task.WhenAll(running.Append(intake));
+        try
+        {
+            // Wall-clock on purpose, like the host's own shutdown timeout it must fit into.
+            await Task.WhenAll(running).WaitAsync(options.Value.ShutdownGrace, CancellationToken.None);
+        }
+        catch (TimeoutException)
+        {
+            // Past the grace period: interrupt what is left. Their queue entries were never
+            // touched mid-delivery, so they stay pending on disk and run again at the next start.
+            await _abort.CancelAsync();
+            await Task.WhenAll(running);
+        }
+
+        await intake;
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _abort.Dispose();
+        _custody.Dispose();
+        base.Dispose();
     }
 
     private async Task TakeNewMessagesAsync(CancellationToken stoppingToken)
@@ -84,9 +106,8 @@ public sealed class DeliveryWorker(
     {
         try
         {
-            // Deliveries are not cancelled by shutdown: each is bounded by the transport's timeouts,
-            // and the host's shutdown timeout bounds the wait for them.
-            if (await delivery.DeliverAsync(envelope, CancellationToken.None))
+            // Shutdown does not cancel a delivery at once: it gets the grace period, then _abort.
+            if (await delivery.DeliverAsync(envelope, _abort.Token))
             {
                 _custody.Finished(envelope);
             }
@@ -94,6 +115,10 @@ public sealed class DeliveryWorker(
             {
                 _custody.Schedule(envelope);
             }
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            DeliveryLog.DeliveryInterrupted(logger, envelope.QueueId);
         }
         catch (Exception e)
         {

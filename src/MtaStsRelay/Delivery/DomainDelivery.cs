@@ -23,7 +23,8 @@ public sealed class DomainDelivery(
     IOptions<DeliveryOptions> options,
     IOptionsMonitor<Dictionary<string, DomainOverrideOptions>> overrides,
     TimeProvider time,
-    ILogger<DomainDelivery> logger)
+    ILogger<DomainDelivery> logger,
+    RelayMetrics? metrics = null)
 {
     /// <summary>Delivers <paramref name="recipients"/> of <paramref name="domain"/> and returns the attempt record (already logged).</summary>
     public async Task<DeliveryAttempt> DeliverAsync(Envelope envelope, string domain, IReadOnlyList<string> recipients, string messagePath, CancellationToken cancellationToken)
@@ -32,6 +33,7 @@ public sealed class DomainDelivery(
         var context = new AttemptContext(envelope, domain, recipients, started, time);
         var attempt = await AttemptAsync(context, messagePath, cancellationToken);
         DeliveryLog.Attempt(logger, attempt);
+        metrics?.Attempted(attempt, envelope.ArrivedAt);
         return attempt;
     }
 
@@ -163,6 +165,7 @@ public sealed class DomainDelivery(
         if (result.Failure is { } failure)
         {
             DeliveryLog.MxFailed(logger, context.Envelope.QueueId, context.Domain, candidate.Host.Name, ip.ToString(), failure.Type.ToResultType(), failure.Reason);
+            context.LastTried = (candidate.Host.Name, ip.ToString());
             return HostOutcome.Next(failure, failure.Reason);
         }
 

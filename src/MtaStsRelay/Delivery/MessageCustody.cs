@@ -11,7 +11,7 @@ namespace MtaStsRelay.Delivery;
 /// (or null when that attempt finished it). One lock covers all three places, so no message is ever
 /// in two of them: never delivered while being deleted or bounced, never lost between them.
 /// </summary>
-internal sealed class MessageCustody(DueQueue due, Spool spool, TimeProvider time) : IMessageCustodian
+internal sealed class MessageCustody(DueQueue due, Spool spool, TimeProvider time) : IMessageCustodian, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
@@ -157,4 +157,7 @@ internal sealed class MessageCustody(DueQueue due, Spool spool, TimeProvider tim
             return envelope is null ? new Custody(CustodyStatus.Finished) : Custody.Taken(envelope);
         }
     }
+
+    /// <summary>Disposes the schedule it owns.</summary>
+    public void Dispose() => due.Dispose();
 }

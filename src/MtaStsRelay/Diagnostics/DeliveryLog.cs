@@ -66,6 +66,9 @@ internal static partial class DeliveryLog
     [LoggerMessage(3011, LogLevel.Information, "delivery-started recovered={Recovered} max_concurrent={MaxConcurrent}")]
     public static partial void WorkerStarted(ILogger logger, int recovered, int maxConcurrent);
 
+    [LoggerMessage(3013, LogLevel.Warning, "delivery-interrupted queue_id={QueueId}: shutdown grace period over; the message stays queued and is retried at the next start")]
+    public static partial void DeliveryInterrupted(ILogger logger, string queueId);
+
     [LoggerMessage(3012, LogLevel.Information, "delivery-stopping running={Running}; waiting for running deliveries to finish")]
     public static partial void WorkerStopping(ILogger logger, int running);
 }

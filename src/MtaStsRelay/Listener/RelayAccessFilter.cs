@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using MtaStsRelay.Diagnostics;
 using SmtpServer;
 using SmtpServer.Mail;
 using SmtpServer.Protocol;
@@ -21,7 +22,8 @@ internal sealed class RelayAccessFilter(
     AllowedNetworks allowedNetworks,
     Func<IEndpointDefinition, bool> requiresTls,
     int maxRecipients,
-    ILogger logger) : IMailboxFilter
+    ILogger logger,
+    RelayMetrics? metrics) : IMailboxFilter
 {
     private const int MaxPathLength = 256;
 
@@ -30,6 +32,7 @@ internal sealed class RelayAccessFilter(
         if (requiresTls(context.EndpointDefinition) && !context.Pipe.IsSecure)
         {
             logger.TlsRequired(SessionInfo.ClientText(context));
+            metrics?.Refused(RefusalReason.TlsRequired);
             throw Refuse(530, "5.7.0 Must issue a STARTTLS command first");
         }
 
@@ -43,6 +46,7 @@ internal sealed class RelayAccessFilter(
         if (!MayRelay(context))
         {
             logger.RelayDenied(SessionInfo.ClientText(context), SessionInfo.Address(to));
+            metrics?.Refused(RefusalReason.RelayDenied);
             throw Refuse(554, "5.7.1 Relay access denied");
         }
 
@@ -52,6 +56,7 @@ internal sealed class RelayAccessFilter(
         {
             // 452, not 5xx: RFC 5321 §4.5.3.1.10, the client sends the rest in another transaction.
             logger.TooManyRecipients(SessionInfo.ClientText(context), SessionInfo.Address(to), maxRecipients);
+            metrics?.Refused(RefusalReason.TooManyRecipients);
             throw Refuse(452, "4.5.3 Too many recipients");
         }
 
@@ -77,12 +82,14 @@ internal sealed class RelayAccessFilter(
         if (!SessionInfo.IsAscii(mailbox))
         {
             logger.NonAsciiAddress(SessionInfo.ClientText(context), address);
+            metrics?.Refused(RefusalReason.NonAsciiAddress);
             throw Refuse(553, "5.6.7 Non-ASCII addresses are not supported; use an A-label (xn--) domain");
         }
 
         if (address.Length > MaxPathLength)
         {
             logger.AddressTooLong(SessionInfo.ClientText(context), address.Length);
+            metrics?.Refused(RefusalReason.AddressTooLong);
             throw Refuse(501, "5.1.3 Address longer than 256 characters");
         }
     }

@@ -3,6 +3,7 @@ using System.Security.Authentication;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MtaStsRelay.Diagnostics;
 using MtaStsRelay.Queue;
 using SmtpServer;
 using SmtpServer.Authentication;
@@ -30,18 +31,20 @@ public sealed class RelayListener : BackgroundService
     private readonly Spool spool;
     private readonly TimeProvider time;
     private readonly ILogger<RelayListener> logger;
+    private readonly RelayMetrics? metrics;
     private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<ListenerEndpoint> endpoints = [];
     private SessionLimitListenerFactory? listenerFactory;
 
     /// <summary>Creates the listener; nothing is bound until the host starts it.</summary>
-    public RelayListener(IOptions<ListenerOptions> options, Spool spool, TimeProvider timeProvider, ILogger<RelayListener> logger)
+    public RelayListener(IOptions<ListenerOptions> options, Spool spool, TimeProvider timeProvider, ILogger<RelayListener> logger, RelayMetrics? metrics = null)
     {
         this.options = options.Value;
         ListenerOptions.ApplyDefaults(this.options);
         this.spool = spool;
         time = timeProvider;
         this.logger = logger;
+        this.metrics = metrics;
     }
 
     /// <summary>The local end points actually bound (with the real port when 0 was configured).</summary>
@@ -63,7 +66,7 @@ public sealed class RelayListener : BackgroundService
         try
         {
             endpoints.AddRange(options.Listen.Select(e => ListenerEndpoint.Create(e, options.Limits.SessionTimeout)));
-            listenerFactory = new SessionLimitListenerFactory(options.Limits.MaxSessions, logger);
+            listenerFactory = new SessionLimitListenerFactory(options.Limits.MaxSessions, logger, metrics);
             var server = CreateServer(listenerFactory);
 
             // SmtpServer binds every endpoint synchronously inside StartAsync, so failures are known here.
@@ -118,13 +121,13 @@ public sealed class RelayListener : BackgroundService
         var services = new ServerServices();
         services.Add(factory);
         services.Add((ISmtpCommandFactory)new RelayCommandFactory(options.Auth.Users.Count > 0));
-        services.Add((IUserAuthenticator)new RelayUserAuthenticator(options.Auth.Users, logger));
+        services.Add((IUserAuthenticator)new RelayUserAuthenticator(options.Auth.Users, logger, metrics));
         services.Add((IMailboxFilter)new RelayAccessFilter(
-            new AllowedNetworks(options.AllowedNetworks), tlsRequired.Contains, options.Limits.MaxRecipients, logger));
-        services.Add((IMessageStore)new SpoolingMessageStore(spool, hostName, time, logger));
+            new AllowedNetworks(options.AllowedNetworks), tlsRequired.Contains, options.Limits.MaxRecipients, logger, metrics));
+        services.Add((IMessageStore)new SpoolingMessageStore(spool, hostName, time, logger, metrics));
 
         var server = new SmtpServer.SmtpServer(builder.Build(), services);
-        server.SessionCreated += (_, e) => SessionEvents.Watch(e.Context, logger, options.Limits.MaxMessageSize);
+        server.SessionCreated += (_, e) => SessionEvents.Watch(e.Context, logger, options.Limits.MaxMessageSize, metrics);
         server.SessionFaulted += (_, e) => logger.SessionFaulted(SessionInfo.ClientText(e.Context), e.Exception.Message);
         return server;
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using MtaStsRelay.Diagnostics;
 using SmtpServer;
 using SmtpServer.Authentication;
 
@@ -14,11 +15,13 @@ internal sealed class RelayUserAuthenticator : IUserAuthenticator
     private readonly Dictionary<string, string> hashes;
     private readonly string decoyHash;
     private readonly ILogger logger;
+    private readonly RelayMetrics? metrics;
 
-    public RelayUserAuthenticator(IEnumerable<RelayUserOptions> users, ILogger logger)
+    public RelayUserAuthenticator(IEnumerable<RelayUserOptions> users, ILogger logger, RelayMetrics? metrics = null)
     {
         hashes = users.ToDictionary(u => u.UserName, u => u.PasswordHash, StringComparer.Ordinal);
         this.logger = logger;
+        this.metrics = metrics;
 
         // An unknown user is checked against a decoy of the same cost, so the reply time does not
         // tell which user names exist.
@@ -42,6 +45,7 @@ internal sealed class RelayUserAuthenticator : IUserAuthenticator
         else
         {
             logger.AuthenticationFailed(user ?? "", client);
+            metrics?.Refused(RefusalReason.AuthFailed);
         }
 
         return Task.FromResult(accepted);

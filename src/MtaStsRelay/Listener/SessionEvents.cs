@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using MtaStsRelay.Diagnostics;
 using SmtpServer;
 using SmtpServer.Protocol;
 
@@ -10,7 +11,7 @@ namespace MtaStsRelay.Listener;
 /// </summary>
 internal static class SessionEvents
 {
-    public static void Watch(ISessionContext context, ILogger logger, int maxMessageSize)
+    public static void Watch(ISessionContext context, ILogger logger, int maxMessageSize, RelayMetrics? metrics)
     {
         context.CommandExecuting += (_, e) => Remember(e.Context, e.Command);
         context.ResponseException += (_, e) =>
@@ -19,6 +20,7 @@ internal static class SessionEvents
             if (response.ReplyCode == SmtpReplyCode.SizeLimitExceeded)
             {
                 logger.MessageTooLarge(SessionInfo.ClientText(e.Context), maxMessageSize);
+                metrics?.Refused(RefusalReason.TooLarge);
             }
 
             logger.ErrorReply(SessionInfo.ClientText(e.Context), (int)response.ReplyCode, response.Message);

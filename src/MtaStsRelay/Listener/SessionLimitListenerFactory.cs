@@ -5,6 +5,7 @@ using System.Net;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
+using MtaStsRelay.Diagnostics;
 using SmtpServer;
 using SmtpServer.IO;
 using SmtpServer.Net;
@@ -24,14 +25,16 @@ internal sealed class SessionLimitListenerFactory : EndpointListenerFactory
 {
     private readonly int maxSessions;
     private readonly ILogger logger;
+    private readonly RelayMetrics? metrics;
     private readonly SemaphoreSlim slots;
     private readonly ConcurrentQueue<IPEndPoint> bound = new();
     private readonly ConcurrentQueue<Exception> failures = new();
 
-    public SessionLimitListenerFactory(int maxSessions, ILogger logger)
+    public SessionLimitListenerFactory(int maxSessions, ILogger logger, RelayMetrics? metrics = null)
     {
         this.maxSessions = maxSessions;
         this.logger = logger;
+        this.metrics = metrics;
         slots = new SemaphoreSlim(maxSessions, maxSessions);
     }
 
@@ -85,6 +88,7 @@ internal sealed class SessionLimitListenerFactory : EndpointListenerFactory
         private async Task RefuseAsync(ISessionContext context, ISecurableDuplexPipe pipe, CancellationToken cancellationToken)
         {
             factory.logger.TooManySessions(SessionInfo.ClientText(context), factory.maxSessions);
+            factory.metrics?.Refused(RefusalReason.TooManySessions);
             try
             {
                 await pipe.Output.WriteReplyAsync(

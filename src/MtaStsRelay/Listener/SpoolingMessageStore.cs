@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.Extensions.Logging;
+using MtaStsRelay.Diagnostics;
 using MtaStsRelay.Queue;
 using SmtpServer;
 using SmtpServer.Protocol;
@@ -13,7 +14,7 @@ namespace MtaStsRelay.Listener;
 /// becomes a bare 554 in SmtpServer 11.1 (a permanent refusal of a message we should have taken),
 /// and an SmtpResponseException there sends no reply at all (libraries.md §1).
 /// </summary>
-internal sealed class SpoolingMessageStore(Spool spool, string hostName, TimeProvider time, ILogger logger) : IMessageStore
+internal sealed class SpoolingMessageStore(Spool spool, string hostName, TimeProvider time, ILogger logger, RelayMetrics? metrics) : IMessageStore
 {
     public async Task<SmtpResponse> SaveAsync(
         ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
@@ -34,10 +35,12 @@ internal sealed class SpoolingMessageStore(Spool spool, string hostName, TimePro
             var envelope = await spool.EnqueueAsync(draft, message, cancellationToken).ConfigureAwait(false);
 
             logger.Queued(queueId, client, envelope.Sender, envelope.Recipients.Count, envelope.Size);
+            metrics?.Accepted();
             return new SmtpResponse(SmtpReplyCode.Ok, $"2.0.0 Ok: queued as {queueId}");
         }
         catch (OperationCanceledException)
         {
+            metrics?.Refused(RefusalReason.ShuttingDown);
             return new SmtpResponse(SmtpReplyCode.Aborted, "4.3.2 Shutting down, try again later");
         }
         catch (Exception exception)
@@ -45,6 +48,7 @@ internal sealed class SpoolingMessageStore(Spool spool, string hostName, TimePro
             // SpoolWriteException in practice; anything else is a bug, but the client must still
             // hear 451 and keep the message.
             logger.SpoolFailed(queueId, client, exception);
+            metrics?.Refused(RefusalReason.SpoolError);
             return new SmtpResponse(SmtpReplyCode.Aborted, "4.3.0 Could not queue the message, try again later");
         }
     }

@@ -33,6 +33,7 @@ public sealed partial class Spool
             removed += RemoveOrphanMessages();
 
             logger.Recovered(envelopes.Count, SpoolPath, corrupt, removed);
+            Census.AddRange(envelopes);
             return envelopes;
         }
         finally

@@ -59,6 +59,9 @@ public sealed partial class Spool
     /// </summary>
     public ChannelReader<Envelope> NewMessages => newMessages.Reader;
 
+    /// <summary>The entries queued now, with their arrival times (for metrics and health).</summary>
+    public QueueCensus Census { get; } = new();
+
     /// <summary>A fresh queue id; the listener takes one before it writes the Received header.</summary>
     public string NewQueueId() => QueueId.New(time.GetUtcNow());
 
@@ -84,6 +87,7 @@ public sealed partial class Spool
         var envelope = CreateEnvelope(draft, message.Length + Crlf.Length);
         await WriteEntryAsync(envelope, message, cancellationToken).ConfigureAwait(false);
         logger.Spooled(envelope.QueueId, envelope.Size, envelope.Recipients.Count);
+        Census.Add(envelope);
         newMessages.Writer.TryWrite(envelope);
         return envelope;
     }
@@ -141,6 +145,7 @@ public sealed partial class Spool
         {
             var (eml, json) = EntryPaths(envelope.QueueId);
             File.Delete(json);
+            Census.Remove(envelope.QueueId);
             DurableFile.SyncDirectory(QueueFolder);
             File.Delete(eml);
             logger.Completed(envelope.QueueId);

@@ -211,7 +211,7 @@ public sealed class QueueCommandTests : IAsyncLifetime
         Assert.Contains($"{id}: due now", output, StringComparison.Ordinal);
         Assert.Single(await mx.WaitForMessagesAsync(1, Timeout()));
         await _relay.WaitForAttemptAsync(id, "retry.test", "sent", Timeout());
-        Assert.Contains(_relay.Logs.Lines, l => l.EventId == 4006 && l.Message.Contains(id, StringComparison.Ordinal));
+        Assert.Contains(_relay.Logs.Lines, l => l.EventId == 5006 && l.Message.Contains(id, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -341,7 +341,7 @@ public sealed class QueueCommandTests : IAsyncLifetime
         await UntilAsync(() => stalling.ConnectionCount > 0); // the attempt is in flight, stalled after the greeting
 
         var deleting = relay.RunCliAsync("queue", "delete", id);
-        await relay.Logs.WaitForAsync(l => l.EventId == 4007 && l.Message.Contains(id, StringComparison.Ordinal), Timeout());
+        await relay.Logs.WaitForAsync(l => l.EventId == 5007 && l.Message.Contains(id, StringComparison.Ordinal), Timeout());
         Assert.False(deleting.IsCompleted);
         await stalling.DisposeAsync(); // the attempt fails and hands the message back
 
@@ -362,7 +362,7 @@ public sealed class QueueCommandTests : IAsyncLifetime
         await UntilAsync(() => stalling.ConnectionCount > 0); // the attempt is in flight, stalled after the greeting
 
         var deleting = relay.RunCliAsync("queue", "delete", id);
-        await relay.Logs.WaitForAsync(l => l.EventId == 4007 && l.Message.Contains(id, StringComparison.Ordinal), Timeout());
+        await relay.Logs.WaitForAsync(l => l.EventId == 5007 && l.Message.Contains(id, StringComparison.Ordinal), Timeout());
         relay.Time.Advance(TimeSpan.FromSeconds(9.5)); // past the relay's answer deadline, not yet the command's
 
         var (code, _, error) = await deleting.WaitAsync(Timeout());

@@ -263,4 +263,91 @@ public sealed class RelayEndToEndTests : IAsyncLifetime
         Assert.Contains("5.7.1", error.Message, StringComparison.Ordinal);
         Assert.Empty(await relay.Spool.ListAsync());
     }
+
+    [Fact]
+    public async Task Shutdown_DuringStalledDelivery_StopsAcceptingAndKeepsMessageQueued()
+    {
+        await using var relay = await RelayTestHost.StartAsync(_internet, s => s["Relay:Delivery:ShutdownGrace"] = "00:00:01");
+        var stalled = await _internet.AddBrokenMxHostAsync("stall.test", 10, "mx1.stall.test", BrokenSmtpBehavior.StallAfterGreeting);
+        var id = RelayTestHost.QueueIdOf(await relay.SendAsync(Sender, ["bob@stall.test"]));
+        using (var bound = new CancellationTokenSource(Bound))
+        {
+            while (stalled.ConnectionCount == 0)
+            {
+                await Task.Delay(20, bound.Token); // the delivery is now in flight
+            }
+        }
+
+        var endPoint = relay.SmtpEndPoint;
+        await relay.RestartAsync(stopOnly: true);
+
+        using var probe = new System.Net.Sockets.TcpClient();
+        await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => probe.ConnectAsync(endPoint.Address, endPoint.Port));
+        var spool = new MtaStsRelay.Queue.Spool(
+            Microsoft.Extensions.Options.Options.Create(new MtaStsRelay.Queue.SpoolOptions { Path = Path.Combine(relay.Folder, "spool") }),
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<MtaStsRelay.Queue.Spool>.Instance);
+        Assert.Contains(relay.Logs.Lines, l => l.EventId == 3013 && l.Message.Contains(id, StringComparison.Ordinal));
+        var queued = Assert.Single(await spool.RecoverAsync());
+        Assert.Equal(id, queued.QueueId);
+        Assert.Equal(MtaStsRelay.Queue.RecipientStatus.Pending, Assert.Single(queued.Recipients).Status);
+    }
+
+    [Fact]
+    public async Task MxLookupServfail_RetriedWithinAttemptThenDeferred()
+    {
+        _internet.Dns.SetResponseCode("flaky.test", DnsRcode.ServFail);
+
+        var id = await SendAsync("bob@flaky.test");
+
+        var line = await _relay.WaitForAttemptAsync(id, "flaky.test", "deferred", Timeout());
+        Assert.Contains("status=4.4.3", line.Message, StringComparison.Ordinal);
+        // One lookup plus two quick retries inside the attempt (each may be asked twice by DnsClient).
+        Assert.True(_internet.Dns.QueryCount("flaky.test", DnsRecordType.Mx) >= 3);
+    }
+
+    [Fact]
+    public async Task OverrideOff_IgnoresBrokenEnforcePolicy()
+    {
+        await using var relay = await RelayTestHost.StartAsync(_internet, s => s["Relay:Domains:partner.test:MtaSts"] = "Off");
+        var mx = await _internet.AddMxHostAsync("partner.test", 10, "mx1.partner.test", CertificateKind.WrongName);
+        _internet.PublishPolicy("partner.test", "1", PolicyText.Enforce("mx1.partner.test"));
+
+        var id = RelayTestHost.QueueIdOf(await relay.SendAsync(Sender, ["bob@partner.test"]));
+
+        Assert.Single(await mx.WaitForMessagesAsync(1, Timeout()));
+        var line = await relay.WaitForAttemptAsync(id, "partner.test", "sent", Timeout());
+        Assert.Contains("policy=off policy_id=- policy_source=override", line.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OverrideRequireTls_DomainWithoutPolicyAndNoStartTls_Deferred()
+    {
+        await using var relay = await RelayTestHost.StartAsync(_internet, s => s["Relay:Domains:bank.test:MtaSts"] = "RequireTls");
+        var mx = await _internet.AddMxHostAsync("bank.test", 10, "mx1.bank.test", CertificateKind.None);
+
+        var id = RelayTestHost.QueueIdOf(await relay.SendAsync(Sender, ["bob@bank.test"]));
+
+        var line = await relay.WaitForAttemptAsync(id, "bank.test", "deferred", Timeout());
+        Assert.Contains("policy=require-tls", line.Message, StringComparison.Ordinal);
+        Assert.Contains("failure=starttls-not-supported", line.Message, StringComparison.Ordinal);
+        Assert.Empty(mx.Messages);
+    }
+
+    [Fact]
+    public async Task DelayNotice_SentOnceWhileStillRetrying()
+    {
+        await using var relay = await RelayTestHost.StartAsync(_internet, s => s["Relay:Queue:DelayNotice"] = "00:10:00");
+        var mx = await _internet.AddMxHostAsync("slow.test", 10, "mx1.slow.test");
+        mx.SetRecipientReply("bob@slow.test", RecipientReply.RejectTemporarily);
+
+        var id = RelayTestHost.QueueIdOf(await relay.SendAsync(Sender, ["bob@slow.test"]));
+        await relay.WaitForAttemptAsync(id, "slow.test", "deferred", Timeout());
+        relay.Time.Advance(TimeSpan.FromMinutes(11));
+
+        var notice = Assert.Single(await _senderMx.WaitForMessagesAsync(1, Timeout()));
+        Assert.Contains("Action: delayed", notice.Text, StringComparison.Ordinal);
+        Assert.Contains("bob@slow.test", notice.Text, StringComparison.Ordinal);
+        var queued = Assert.Single(await relay.Spool.ListAsync(), e => e.QueueId == id);
+        Assert.True(queued.DelayNoticeSent);
+    }
 }

@@ -46,6 +46,8 @@ internal sealed class RelayTestHost : IAsyncDisposable
 
     public Spool Spool => _host!.Services.GetRequiredService<Spool>();
 
+    public IServiceProvider Services => _host!.Services;
+
     /// <summary>The spool's files read directly, as an operator command does; works while the relay is stopped.</summary>
     public Spool SpoolOnDisk => new(Options.Create(new SpoolOptions { Path = _settings["Relay:Spool:Path"]! }), Time, NullLogger<Spool>.Instance);
 
@@ -84,17 +86,22 @@ internal sealed class RelayTestHost : IAsyncDisposable
         }
         catch
         {
-            await host.DisposeAsync();
+            await host.DisposeAsync(); // what did start stops, and the folder goes
             throw;
         }
 
         return host;
     }
 
-    /// <summary>Stops the relay (as on SIGTERM) and starts a new process-like instance on the same folders.</summary>
-    public async Task RestartAsync()
+    /// <summary>Stops the relay (as on SIGTERM) and, unless <paramref name="stopOnly"/>, starts a new process-like instance on the same folders.</summary>
+    public async Task RestartAsync(bool stopOnly = false)
     {
         await StopHostAsync();
+        if (stopOnly)
+        {
+            return;
+        }
+
         Logs = new LogCollector();
         await StartHostAsync();
     }

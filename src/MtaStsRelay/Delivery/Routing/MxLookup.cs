@@ -1,4 +1,6 @@
 using DnsClient;
+using Polly;
+using Polly.Retry;
 
 namespace MtaStsRelay.Delivery.Routing;
 
@@ -29,10 +31,27 @@ public sealed record MxLookupResult(MxLookupStatus Status, IReadOnlyList<MxHost>
 /// sharing), implicit MX when there is no MX record but the domain has an address, null MX
 /// (RFC 7505) as a permanent failure, and a cap on the hosts tried.
 /// </summary>
-public sealed class MxLookup(ILookupClient dns)
+public sealed class MxLookup(ILookupClient dns, TimeProvider time)
 {
+    /// <summary>
+    /// Short-range resilience inside one attempt (Polly): a lookup that failed with DNS trouble is
+    /// asked again at once, twice at most, before the attempt is deferred to the queue's long-range
+    /// schedule. No delay: DnsClient has already waited out its own timeout.
+    /// </summary>
+    private readonly ResiliencePipeline<MxLookupResult> _retry = new ResiliencePipelineBuilder<MxLookupResult> { TimeProvider = time }
+        .AddRetry(new RetryStrategyOptions<MxLookupResult>
+        {
+            ShouldHandle = new PredicateBuilder<MxLookupResult>().HandleResult(r => r.Status == MxLookupStatus.DnsError),
+            MaxRetryAttempts = 2,
+            Delay = TimeSpan.Zero,
+        })
+        .Build();
+
     /// <summary>Looks up the MX hosts of <paramref name="domain"/>, at most <paramref name="maxHosts"/> of them.</summary>
-    public async Task<MxLookupResult> LookUpAsync(string domain, int maxHosts, CancellationToken cancellationToken)
+    public async Task<MxLookupResult> LookUpAsync(string domain, int maxHosts, CancellationToken cancellationToken) =>
+        await _retry.ExecuteAsync(async ct => await LookUpOnceAsync(domain, maxHosts, ct), cancellationToken);
+
+    private async Task<MxLookupResult> LookUpOnceAsync(string domain, int maxHosts, CancellationToken cancellationToken)
     {
         IDnsQueryResponse response;
         try

@@ -1,0 +1,47 @@
+using MtaStsRelay.Cli;
+
+namespace MtaStsRelay.Tests.Cli;
+
+/// <summary>A wrong setting stops the relay at start-up with a message that names the key.</summary>
+public sealed class RunCommandTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("run-tests-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Theory]
+    [InlineData("Relay:Delivery:Port", "0")]
+    [InlineData("Relay:Delivery:MaxConcurrentDeliveries", "0")]
+    [InlineData("Relay:Dns:Servers:0", "dns.example.com")]
+    [InlineData("Relay:Tls:TrustedRoots", "/nonexistent/roots.pem")]
+    [InlineData("Relay:MtaSts:FetchRetryBackoff", "00:01:00")]
+    [InlineData("Relay:MtaSts:PolicyPort", "70000")]
+    [InlineData("Relay:AllowedNetworks:0", "10.0.0.0/33")]
+    [InlineData("Relay:Listen:0:Port", "-1")]
+    [InlineData("Relay:Queue:Lifetime", "-01:00:00")]
+    [InlineData("Relay:Log:Format", "xml")]
+    [InlineData("Relay:Metrics:Port", "70000")]
+    [InlineData("Relay:Metrics:Address", "localhost")]
+    [InlineData("Relay:Metrics:MaxQueueAge", "00:00:00")]
+    public async Task Run_InvalidSetting_ExitsWithMessageNamingTheKey(string key, string value)
+    {
+        var error = new StringWriter();
+        var context = new CliContext
+        {
+            Output = new StringWriter(),
+            Error = error,
+            ConfigOverrides = new Dictionary<string, string?>
+            {
+                ["Relay:Listen:0:Port"] = "0",
+                ["Relay:Spool:Path"] = Path.Combine(_folder, "spool"),
+                ["Relay:MtaSts:CachePath"] = Path.Combine(_folder, "cache"),
+                [key] = value,
+            },
+        };
+
+        var code = await RelayCommandLine.InvokeAsync([], context);
+
+        Assert.Equal(RunCommand.ConfigurationError, code);
+        Assert.Contains(key, error.ToString(), StringComparison.Ordinal);
+    }
+}
