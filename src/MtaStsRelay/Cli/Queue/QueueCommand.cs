@@ -90,7 +90,8 @@ internal static class QueueCommand
         command.SetAction((parse, ct) => OperatorHost.RunAsync(context, parse, "queue retry", async host =>
         {
             var everything = parse.GetValue(all);
-            if (everything == parse.GetValue(id) is not null)
+            var oneMessage = parse.GetValue(id) is not null;
+            if (everything == oneMessage)
             {
                 await context.Error.WriteLineAsync("queue retry: give either a queue id or --all");
                 return ControlResult.UsageError;
