@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MtaStsRelay.Configuration;
+using MtaStsRelay.Control;
 using MtaStsRelay.Delivery;
 using MtaStsRelay.Diagnostics;
 using MtaStsRelay.Listener;
@@ -14,6 +15,7 @@ internal static class RelayServiceCollectionExtensions
 {
     public static IServiceCollection AddRelay(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddRelayControl(configuration); // first: the spool lock is held before the spool is touched
         services.AddRelayCore(configuration, proactiveRefresh: true);
         services.AddRelayQueue(configuration);
         services.AddRelayTransport(configuration);

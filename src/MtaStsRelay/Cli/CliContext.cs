@@ -15,6 +15,9 @@ internal sealed class CliContext
     /// <summary>Standard input (only <c>hash-password</c> reads it).</summary>
     public TextReader Input { get; init; } = TextReader.Null;
 
+    /// <summary>The commands' clock (deadlines, ages); tests pass the relay's fake clock.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Settings applied after every other source (tests; null in production).</summary>
     public IReadOnlyDictionary<string, string?>? ConfigOverrides { get; init; }
 

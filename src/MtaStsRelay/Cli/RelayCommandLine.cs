@@ -1,5 +1,7 @@
 using System.CommandLine;
 using MtaStsRelay.Cli.Check;
+using MtaStsRelay.Cli.Policy;
+using MtaStsRelay.Cli.Queue;
 
 namespace MtaStsRelay.Cli;
 
@@ -18,6 +20,8 @@ internal static class RelayCommandLine
         var run = RunCommand.Create(context);
         root.Subcommands.Add(run);
         root.Subcommands.Add(CheckCommand.Create(context));
+        root.Subcommands.Add(QueueCommand.Create(context));
+        root.Subcommands.Add(PolicyCommand.Create(context));
         root.Subcommands.Add(HashPasswordCommand.Create(context));
         // No command starts the service, like `run`; `--Relay:Key=value` arguments are settings.
         root.TreatUnmatchedTokensAsErrors = false;

@@ -20,13 +20,16 @@ public sealed class DeliveryWorker(
     TimeProvider time,
     ILogger<DeliveryWorker> logger) : BackgroundService
 {
-    private readonly DueQueue _due = new(time);
+    private readonly MessageCustody _custody = new(new DueQueue(time), spool, time);
     private readonly CancellationTokenSource _abort = new();
     private readonly HashSet<Task> _running = [];
     private readonly Lock _gate = new();
 
     /// <summary>Messages waiting for their next attempt.</summary>
-    public int Scheduled => _due.Count;
+    public int Scheduled => _custody.ScheduledCount;
+
+    /// <summary>Where operator actions (Control/) take messages from while the relay runs.</summary>
+    internal MessageCustody Custody => _custody;
 
     /// <inheritdoc />
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -36,7 +39,7 @@ public sealed class DeliveryWorker(
         var recovered = await spool.RecoverAsync();
         foreach (var envelope in recovered)
         {
-            _due.Schedule(envelope);
+            _custody.Schedule(envelope);
         }
 
         DeliveryLog.WorkerStarted(logger, recovered.Count, options.Value.MaxConcurrentDeliveries);
@@ -54,7 +57,7 @@ public sealed class DeliveryWorker(
             while (!stoppingToken.IsCancellationRequested)
             {
                 await slots.WaitAsync(stoppingToken);
-                var envelope = await _due.TakeDueAsync(stoppingToken);
+                var envelope = await _custody.TakeDueAsync(stoppingToken);
                 Track(RunOneAsync(envelope, slots));
             }
         }
@@ -89,7 +92,7 @@ public sealed class DeliveryWorker(
     public override void Dispose()
     {
         _abort.Dispose();
-        _due.Dispose();
+        _custody.Dispose();
         base.Dispose();
     }
 
@@ -99,7 +102,7 @@ public sealed class DeliveryWorker(
         {
             await foreach (var envelope in spool.NewMessages.ReadAllAsync(stoppingToken))
             {
-                _due.Schedule(envelope);
+                _custody.Schedule(envelope);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -112,9 +115,13 @@ public sealed class DeliveryWorker(
         try
         {
             // Shutdown does not cancel a delivery at once: it gets the grace period, then _abort.
-            if (!await delivery.DeliverAsync(envelope, _abort.Token))
+            if (await delivery.DeliverAsync(envelope, _abort.Token))
             {
-                _due.Schedule(envelope);
+                _custody.Finished(envelope);
+            }
+            else
+            {
+                _custody.Schedule(envelope);
             }
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
@@ -126,7 +133,7 @@ public sealed class DeliveryWorker(
             // A bug or a disk error must not lose the message: it stays spooled and is tried again.
             DeliveryLog.DeliveryError(logger, envelope.QueueId, e.Message, e);
             envelope.NextAttemptAt = time.GetUtcNow() + schedule.Delay(Math.Max(envelope.Attempts, 1));
-            _due.Schedule(envelope);
+            _custody.Schedule(envelope);
         }
         finally
         {

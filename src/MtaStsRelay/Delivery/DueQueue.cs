@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using MtaStsRelay.Queue;
 
 namespace MtaStsRelay.Delivery;
@@ -65,6 +66,32 @@ internal sealed class DueQueue(TimeProvider time) : IDisposable
             await Task.WhenAny(changed, timer);
             await wake.CancelAsync();
             cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>Takes <paramref name="queueId"/> off the schedule if it is on it (an operator action wants it).</summary>
+    public bool TryRemove(string queueId, [NotNullWhen(true)] out Envelope? envelope)
+    {
+        lock (_gate)
+        {
+            envelope = _scheduled.Contains(queueId) ? _queue.UnorderedItems.First(e => e.Element.QueueId == queueId).Element : null;
+            if (envelope is null || !_queue.Remove(envelope, out _, out _, ReferenceEqualityComparer.Instance))
+            {
+                envelope = null;
+                return false;
+            }
+
+            _scheduled.Remove(queueId);
+            return true;
+        }
+    }
+
+    /// <summary>The ids on the schedule now.</summary>
+    public IReadOnlyList<string> ScheduledIds()
+    {
+        lock (_gate)
+        {
+            return [.. _scheduled];
         }
     }
 

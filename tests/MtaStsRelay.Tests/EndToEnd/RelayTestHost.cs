@@ -4,9 +4,13 @@ using MailKit.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using MimeKit;
+using MtaStsRelay.Cli;
 using MtaStsRelay.Configuration;
+using MtaStsRelay.Delivery;
 using MtaStsRelay.Listener;
 using MtaStsRelay.Queue;
 using SimulatedInternet;
@@ -43,6 +47,15 @@ internal sealed class RelayTestHost : IAsyncDisposable
     public Spool Spool => _host!.Services.GetRequiredService<Spool>();
 
     public IServiceProvider Services => _host!.Services;
+
+    /// <summary>The spool's files read directly, as an operator command does; works while the relay is stopped.</summary>
+    public Spool SpoolOnDisk => new(Options.Create(new SpoolOptions { Path = _settings["Relay:Spool:Path"]! }), Time, NullLogger<Spool>.Instance);
+
+    /// <summary>The running relay's delivery worker.</summary>
+    public DeliveryWorker Worker => _host!.Services.GetRequiredService<DeliveryWorker>();
+
+    /// <summary>The relay's settings, as a command reading the same configuration sees them.</summary>
+    public IReadOnlyDictionary<string, string?> Settings => _settings;
 
     public static async Task<RelayTestHost> StartAsync(TestInternet internet, Action<Dictionary<string, string?>>? configure = null)
     {
@@ -93,6 +106,29 @@ internal sealed class RelayTestHost : IAsyncDisposable
         await StartHostAsync();
     }
 
+    /// <summary>Stops the relay (as on SIGTERM), keeping its folders; <see cref="StartRelayAsync"/> starts it again.</summary>
+    public Task StopRelayAsync() => StopHostAsync();
+
+    /// <summary>Starts a stopped relay on the same folders, with fresh logs.</summary>
+    public Task StartRelayAsync()
+    {
+        Logs = new LogCollector();
+        return StartHostAsync();
+    }
+
+    /// <summary>
+    /// Runs <c>mtasts-relay args…</c> in-process with the relay's settings and its fake clock, as an
+    /// operator would on the same machine (whether the relay is running or stopped).
+    /// </summary>
+    public async Task<(int ExitCode, string Output, string Error)> RunCliAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var context = new CliContext { Output = output, Error = error, ConfigOverrides = _settings, Time = Time };
+        var code = await RelayCommandLine.InvokeAsync(args, context);
+        return (code, output.ToString(), error.ToString());
+    }
+
     /// <summary>Sends a message as Exchange would: MailKit, the relay as smarthost. Returns the 250 text.</summary>
     public async Task<string> SendAsync(string from, IEnumerable<string> to, string subject = "test", string body = "Hello.\r\n")
     {
@@ -110,6 +146,18 @@ internal sealed class RelayTestHost : IAsyncDisposable
         var reply = await client.SendAsync(message);
         await client.DisconnectAsync(true);
         return reply;
+    }
+
+    /// <summary>
+    /// Waits until the delivery worker has <paramref name="count"/> messages on its schedule (an
+    /// attempt's log line comes before the message is back on it); short polls, bounded by the token.
+    /// </summary>
+    public async Task WaitForScheduledAsync(int count, CancellationToken cancellationToken)
+    {
+        while (Worker.Scheduled != count)
+        {
+            await Task.Delay(10, cancellationToken);
+        }
     }
 
     /// <summary>The queue id named in a "250 2.0.0 Ok: queued as ID" reply text.</summary>
