@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -30,6 +31,9 @@ internal static class RunCommand
             var builder = RelayHostBuilder.Create(settings, parse.GetValue(context.ConfigOption), context.ConfigOverrides);
             builder.Services.AddRelay(builder.Configuration);
             host = builder.Build();
+            // Validate every setting before starting: a wrong value stops here with one line naming
+            // the key, not after the host has logged a stack trace.
+            host.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
             await host.StartAsync(cancellationToken);
         }
         catch (Exception e) when (e is OptionsValidationException or ConfigurationFileException or InvalidDataException or FormatException or InvalidOperationException)

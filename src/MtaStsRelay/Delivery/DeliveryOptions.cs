@@ -71,6 +71,9 @@ internal sealed class DomainOverridesValidation : IValidateOptions<Dictionary<st
         var errors = options.Keys
             .Where(domain => !MtaSts.DomainName.TryNormalize(domain, out _, out _))
             .Select(domain => $"Relay:Domains:{domain}: not a domain name")
+            .Concat(options
+                .Where(o => !DomainOverrideOptions.TryParse(o.Value.MtaSts, out _))
+                .Select(o => $"Relay:Domains:{o.Key}:MtaSts must be Policy, Off or RequireTls (got '{o.Value.MtaSts}')"))
             .ToList();
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -189,7 +189,7 @@ public sealed class DomainDelivery(
         {
             if (string.Equals(key.TrimEnd('.'), domain, StringComparison.OrdinalIgnoreCase))
             {
-                return value.MtaSts;
+                return value.Override;
             }
         }
 

@@ -1,3 +1,4 @@
+using MtaSts.Failures;
 using Microsoft.Extensions.Logging;
 using MtaSts.Resolution;
 using MtaStsRelay.Diagnostics;
@@ -59,7 +60,7 @@ public sealed class MessageDelivery(
             {
                 var recipient = envelope.Recipients.First(r => r.Status == RecipientStatus.Pending && string.Equals(r.Address, verdict.Address, StringComparison.OrdinalIgnoreCase));
                 recipient.LastReply = verdict.Reply;
-                recipient.LastFailureType = verdict.FailureType?.ToString();
+                recipient.LastFailureType = verdict.FailureType?.ToResultType();
                 if (verdict.Outcome == RecipientOutcomeKind.Deferred)
                 {
                     envelope.LastError = $"{attempt.Domain}: {verdict.Reply}";

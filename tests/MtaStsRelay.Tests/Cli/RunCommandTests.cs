@@ -20,6 +20,7 @@ public sealed class RunCommandTests : IDisposable
     [InlineData("Relay:Listen:0:Port", "-1")]
     [InlineData("Relay:Queue:Lifetime", "-01:00:00")]
     [InlineData("Relay:Log:Format", "xml")]
+    [InlineData("Relay:Domains:partner.test:MtaSts", "Of")]
     [InlineData("Relay:Metrics:Port", "70000")]
     [InlineData("Relay:Metrics:Address", "localhost")]
     [InlineData("Relay:Metrics:MaxQueueAge", "00:00:00")]

@@ -21,6 +21,12 @@ namespace MtaStsRelay.Cli.Check;
 /// </summary>
 internal static class CheckCommand
 {
+    /// <summary>Admins read this JSON too: keep '&lt;', '&gt;' and non-ASCII as they are (it is never embedded in HTML).</summary>
+    private static readonly CheckJsonContext ReadableJson = new(new JsonSerializerOptions(CheckJsonContext.Default.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
     public const int Passed = 0;
     public const int ProblemsFound = 1;
     public const int UsageOrLookupError = 2;
@@ -77,7 +83,7 @@ internal static class CheckCommand
             var exitCode = report.LookupError is not null ? UsageOrLookupError : report.Passed ? Passed : ProblemsFound;
             if (json)
             {
-                await context.Output.WriteLineAsync(JsonSerializer.Serialize(CheckJson.From(report, exitCode), CheckJsonContext.Default.CheckJson));
+                await context.Output.WriteLineAsync(JsonSerializer.Serialize(CheckJson.From(report, exitCode), ReadableJson.CheckJson));
             }
             else
             {
