@@ -81,7 +81,7 @@ internal sealed class AttemptContext(Envelope envelope, string domain, IReadOnly
 
     private (string Mode, string Source) DescribePolicy()
     {
-        if (Override != DomainOverride.Policy)
+        if (Override == DomainOverride.Off || (Override == DomainOverride.RequireTls && Policy?.Mode != MtaSts.Policy.MtaStsMode.Enforce))
         {
             return (Override == DomainOverride.RequireTls ? "require-tls" : "off", "override");
         }

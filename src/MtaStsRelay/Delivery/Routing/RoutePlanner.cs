@@ -21,11 +21,16 @@ public static class RoutePlanner
         }
 
         var mode = policy?.Policy?.Mode ?? MtaStsMode.None;
+        // RequireTls is the stricter local choice unless the domain itself enforces (whose mx list
+        // then also narrows the hosts): it upgrades none and testing to verified TLS to every MX.
+        if (domainOverride == DomainOverride.RequireTls && mode != MtaStsMode.Enforce)
+        {
+            return new RoutePlan(RouteRule.RequireTls, policy, [Verified(mxHosts)], []);
+        }
+
         if (mode == MtaStsMode.None)
         {
-            return domainOverride == DomainOverride.RequireTls
-                ? new RoutePlan(RouteRule.RequireTls, policy, [Verified(mxHosts)], [])
-                : Opportunistic(mxHosts, policy);
+            return Opportunistic(mxHosts, policy);
         }
 
         // §4.1: an MX that matches no pattern is not eligible; under enforce it is never contacted.

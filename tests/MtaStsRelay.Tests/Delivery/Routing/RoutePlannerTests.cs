@@ -121,4 +121,15 @@ public class RoutePlannerTests
 
         Assert.Equal([Good2, Good], Assert.Single(plan.Passes).Select(c => c.Host));
     }
+
+    [Fact]
+    public void Plan_OverrideRequireTlsWithTestingPolicy_UpgradesToVerifiedEverywhere()
+    {
+        var plan = RoutePlanner.Plan([Foreign, Good], Resolution(MtaStsMode.Testing, "mx1.example.test"), DomainOverride.RequireTls);
+
+        Assert.Equal(RouteRule.RequireTls, plan.Rule);
+        var pass = Assert.Single(plan.Passes);
+        Assert.Equal([Foreign, Good], pass.Select(c => c.Host));
+        Assert.All(pass, c => Assert.Equal(TlsRequirement.Verified, c.Tls));
+    }
 }
