@@ -14,6 +14,8 @@ internal sealed record LoadOptions
           --relay-dll PATH    a published mtasts-relay.dll; without it the relay is published to a temp folder
           --warmup SECONDS    send (unmeasured) this long first, so the relay's JIT has settled (default 30, 0-600)
           --timeout SECONDS   bound on the whole run after the relay is up (default 900, 10-3600)
+          --relay-env KEY=VALUE  an environment variable for the relay process only, e.g. DOTNET_gcServer=1
+          --relay-log PATH    keep a copy of the relay's log (stdout and stderr) at PATH
           --set KEY=VALUE     an extra relay setting, e.g. --set Relay:Delivery:MaxConcurrentDeliveries=20
         """;
 
@@ -29,17 +31,22 @@ internal sealed record LoadOptions
 
     public string? RelayDll { get; init; }
 
+    public string? RelayLog { get; init; }
+
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(30);
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(15);
 
     public IReadOnlyList<string> RelaySettings { get; init; } = [];
 
+    public IReadOnlyList<string> RelayEnvironment { get; init; } = [];
+
     /// <summary>Parses <paramref name="args"/>; on failure returns null and says why in <paramref name="error"/>.</summary>
     public static LoadOptions? Parse(string[] args, out string? error)
     {
         var options = new LoadOptions();
         var settings = new List<string>();
+        var environment = new List<string>();
         error = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -60,7 +67,9 @@ internal sealed record LoadOptions
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(Number(name, value, 0, 600, ref error)) },
                 "--timeout" => options with { Timeout = TimeSpan.FromSeconds(Number(name, value, 10, 3600, ref error)) },
                 "--relay-dll" => options with { RelayDll = Path.GetFullPath(value) },
+                "--relay-log" => options with { RelayLog = Path.GetFullPath(value) },
                 "--set" => Setting(options, settings, value, ref error),
+                "--relay-env" => Setting(options, environment, value, ref error),
                 _ => Unknown(options, name, ref error),
             };
             if (error is not null)
@@ -69,7 +78,7 @@ internal sealed record LoadOptions
             }
         }
 
-        return options with { RelaySettings = settings };
+        return options with { RelaySettings = settings, RelayEnvironment = environment };
     }
 
     private static int Number(string name, string value, int min, int max, ref string? error)
@@ -87,7 +96,7 @@ internal sealed record LoadOptions
     {
         if (!value.Contains('=', StringComparison.Ordinal) || value.StartsWith('='))
         {
-            error = $"--set takes KEY=VALUE (got '{value}')";
+            error = $"--set and --relay-env take KEY=VALUE (got '{value}')";
         }
 
         settings.Add(value);

@@ -20,12 +20,18 @@ internal static class LoadRun
             bound.CancelAfter(options.Timeout);
             await using var sink = await SinkDomain.StartAsync(options.MxHosts, bound.Token);
             await using var relay = await RelayProcess.StartAsync(
-                dll, RelayConfig.Write(folder, sink), options.RelaySettings, Path.Combine(folder, "relay.log"), bound.Token);
+                dll, RelayConfig.Write(folder, sink), options, Path.Combine(folder, "relay.log"), bound.Token);
             Console.WriteLine($"Relay pid {relay.Id} listening on {await relay.EndPoint}; sink MX on port {sink.Internet.SmtpPort}");
             return await MeasureAsync(options, sink, relay, folder, bound.Token);
         }
         finally
         {
+            var log = Path.Combine(folder, "relay.log");
+            if (options.RelayLog is not null && File.Exists(log))
+            {
+                File.Copy(log, options.RelayLog, overwrite: true);
+            }
+
             Directory.Delete(folder, recursive: true);
         }
     }

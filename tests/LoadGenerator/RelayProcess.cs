@@ -32,7 +32,7 @@ internal sealed partial class RelayProcess : IAsyncDisposable
     public string LogPath { get; private init; } = "";
 
     /// <summary>Starts the relay and waits until it listens; throws with the log's path if it exits or times out first.</summary>
-    public static async Task<RelayProcess> StartAsync(string relayDll, string configPath, IEnumerable<string> settings, string logPath, CancellationToken cancellationToken)
+    public static async Task<RelayProcess> StartAsync(string relayDll, string configPath, LoadOptions options, string logPath, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -44,9 +44,15 @@ internal sealed partial class RelayProcess : IAsyncDisposable
         start.ArgumentList.Add(relayDll);
         start.ArgumentList.Add("--config");
         start.ArgumentList.Add(configPath);
-        foreach (var setting in settings)
+        foreach (var setting in options.RelaySettings)
         {
             start.ArgumentList.Add("--" + setting);
+        }
+
+        foreach (var variable in options.RelayEnvironment)
+        {
+            var equals = variable.IndexOf('=', StringComparison.Ordinal);
+            start.Environment[variable[..equals]] = variable[(equals + 1)..];
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
