@@ -50,6 +50,9 @@ internal static partial class ListenerLog
     [LoggerMessage(EventId = 1114, Level = LogLevel.Information, Message = "Address of {Length} characters refused from {Client}: longer than RFC 5321 allows")]
     public static partial void AddressTooLong(this ILogger logger, string client, int length);
 
+    [LoggerMessage(EventId = 1115, Level = LogLevel.Warning, Message = "Could not turn off Nagle's algorithm on {EndPoint} (SmtpServer changed?): replies to pipelined commands may wait for delayed ACKs")]
+    public static partial void NagleNotDisabled(this ILogger logger, string endPoint);
+
     [LoggerMessage(EventId = 1113, Level = LogLevel.Information, Message = "Listener stopped")]
     public static partial void Stopped(this ILogger logger);
 }

@@ -16,8 +16,9 @@ namespace MtaStsRelay.Listener;
 /// <summary>
 /// SmtpServer's endpoint listeners with a cap on concurrent sessions, which the library lacks
 /// (issue #102). Over the cap a new connection gets <c>421 4.7.0 Too many connections</c> and is
-/// closed; a slot frees when a session's pipe is disposed. Also records the addresses actually
-/// bound (port 0 in tests) and any endpoint that failed to bind.
+/// closed; a slot frees when a session's pipe is disposed. Also turns Nagle's algorithm off for the
+/// sessions (<see cref="ListenerNoDelay"/>), and records the addresses actually bound (port 0 in
+/// tests) and any endpoint that failed to bind.
 /// </summary>
 /// <remarks>The recipe verified in the spike of libraries.md §1 ("Max connections").</remarks>
 [SuppressMessage("Reliability", "CA1001", Justification = "SemaphoreSlim needs disposing only when its AvailableWaitHandle is used, and it is not.")]
@@ -48,7 +49,13 @@ internal sealed class SessionLimitListenerFactory : EndpointListenerFactory
     {
         try
         {
-            return new SessionLimitListener(base.CreateListener(endpointDefinition), this);
+            var listener = base.CreateListener(endpointDefinition);
+            if (!ListenerNoDelay.TryApply(listener))
+            {
+                logger.NagleNotDisabled(endpointDefinition.Endpoint.ToString());
+            }
+
+            return new SessionLimitListener(listener, this);
         }
         catch (Exception exception)
         {

@@ -16,29 +16,34 @@ internal static class DurableFile
     /// Creates <paramref name="path"/> (failing if it exists), writes <paramref name="content"/> and
     /// then <paramref name="suffix"/>, and fsyncs the file before returning.
     /// </summary>
-    public static async Task WriteNewAsync(
+    /// <remarks>
+    /// Synchronous inside: positioned writes and the fsync on the caller's thread. An asynchronous
+    /// FileStream on Unix only hands each write to the thread pool and still fsyncs synchronously,
+    /// so it added two thread hops per file and gained nothing (docs/benchmarks.md, relay throughput).
+    /// </remarks>
+    public static Task WriteNewAsync(
         string path, ReadOnlySequence<byte> content, ReadOnlyMemory<byte> suffix, CancellationToken cancellationToken)
     {
-        var stream = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            Share = FileShare.None,
-            Options = FileOptions.Asynchronous,
-            PreallocationSize = content.Length + suffix.Length,
-        });
-        await using (stream.ConfigureAwait(false))
-        {
-            foreach (var segment in content)
-            {
-                await stream.WriteAsync(segment, cancellationToken).ConfigureAwait(false);
-            }
+        cancellationToken.ThrowIfCancellationRequested();
+        WriteNew(path, content, suffix);
+        return Task.CompletedTask;
+    }
 
-            await stream.WriteAsync(suffix, cancellationToken).ConfigureAwait(false);
-
-            // Flush(true) is fsync on Unix and FlushFileBuffers on Windows.
-            stream.Flush(flushToDisk: true);
+    /// <summary>The synchronous form of <see cref="WriteNewAsync"/>.</summary>
+    public static void WriteNew(string path, ReadOnlySequence<byte> content, ReadOnlyMemory<byte> suffix)
+    {
+        using var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, content.Length + suffix.Length);
+        long offset = 0;
+        foreach (var segment in content)
+        {
+            RandomAccess.Write(handle, segment.Span, offset);
+            offset += segment.Length;
         }
+
+        RandomAccess.Write(handle, suffix.Span, offset);
+
+        // fsync on Unix, FlushFileBuffers on Windows.
+        RandomAccess.FlushToDisk(handle);
     }
 
     /// <summary>

@@ -4,10 +4,17 @@ namespace MtaStsRelay.Queue;
 
 public sealed partial class Spool
 {
+    private FolderSync? queueSync;
+
+    /// <summary>Group commit of <c>queue/</c> fsyncs, shared by every write and completion of this spool.</summary>
+    private FolderSync QueueSync => LazyInitializer.EnsureInitialized(ref queueSync, () => new FolderSync(QueueFolder));
+
     /// <summary>
-    /// The write protocol of <see cref="EnqueueAsync"/>: both files into <c>tmp/</c> with fsync, then
-    /// renamed into <c>queue/</c>, message first and envelope last, each rename made durable with a
-    /// folder fsync before the next step. On any failure every file this call created is removed,
+    /// The write protocol of <see cref="EnqueueAsync"/>: both files into <c>tmp/</c> with fsync (the two
+    /// at the same time), then renamed into <c>queue/</c>, message first and envelope last, each rename
+    /// made durable with a folder fsync before the next step. Folder fsyncs are group commits
+    /// (<see cref="FolderSync"/>): messages spooled at the same time share them, and each still waits for
+    /// one that started after its own rename. On any failure every file this call created is removed,
     /// so nothing half-written stays visible; files it did not create (an id collision) are left alone.
     /// </summary>
     private async Task WriteEntryAsync(Envelope envelope, ReadOnlySequence<byte> message, CancellationToken cancellationToken)
@@ -21,15 +28,14 @@ public sealed partial class Spool
         {
             Directory.CreateDirectory(TempFolder);
             Directory.CreateDirectory(QueueFolder);
+            cancellationToken.ThrowIfCancellationRequested();
 
-            await WriteTrackedAsync(tempMessage, message, Crlf, created, cancellationToken).ConfigureAwait(false);
-            var json = new ReadOnlySequence<byte>(EnvelopeFile.Serialize(envelope));
-            await WriteTrackedAsync(tempEnvelope, json, ReadOnlyMemory<byte>.Empty, created, cancellationToken).ConfigureAwait(false);
+            await WriteBothAsync(tempMessage, message, tempEnvelope, EnvelopeFile.Serialize(envelope), created).ConfigureAwait(false);
 
             MoveTracked(tempMessage, queuedMessage, created);
-            DurableFile.SyncDirectory(QueueFolder);
+            await QueueSync.SyncAsync().ConfigureAwait(false);
             MoveTracked(tempEnvelope, queuedEnvelope, created);
-            DurableFile.SyncDirectory(QueueFolder);
+            await QueueSync.SyncAsync().ConfigureAwait(false);
         }
         catch (Exception exception)
         {
@@ -50,21 +56,49 @@ public sealed partial class Spool
         }
     }
 
-    private static async Task WriteTrackedAsync(
-        string path, ReadOnlySequence<byte> content, ReadOnlyMemory<byte> suffix, List<string> created, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes and fsyncs the message here and the envelope on the thread pool at the same time: two
+    /// fsyncs in parallel wait about as long as one. Returns (or throws) only when both are over, so
+    /// <paramref name="created"/> is complete for the clean-up.
+    /// </summary>
+    private static async Task WriteBothAsync(
+        string messagePath, ReadOnlySequence<byte> message, string envelopePath, byte[] envelope, List<string> created)
+    {
+        var envelopeWritten = Task.Run(() => WriteTracked(envelopePath, new ReadOnlySequence<byte>(envelope), ReadOnlyMemory<byte>.Empty, created));
+        try
+        {
+            WriteTracked(messagePath, message, Crlf, created);
+        }
+        finally
+        {
+            await envelopeWritten.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        await envelopeWritten.ConfigureAwait(false);
+    }
+
+    private static void WriteTracked(string path, ReadOnlySequence<byte> content, ReadOnlyMemory<byte> suffix, List<string> created)
     {
         // CreateNew fails on an existing file before creating anything, so only then is the path
         // not ours to delete.
         var existed = File.Exists(path);
         try
         {
-            await DurableFile.WriteNewAsync(path, content, suffix, cancellationToken).ConfigureAwait(false);
-            created.Add(path);
+            DurableFile.WriteNew(path, content, suffix);
+            Track(created, path);
         }
         catch when (!existed)
         {
-            created.Add(path);
+            Track(created, path);
             throw;
+        }
+    }
+
+    private static void Track(List<string> created, string path)
+    {
+        lock (created)
+        {
+            created.Add(path);
         }
     }
 

@@ -135,25 +135,28 @@ public sealed partial class Spool
 
     /// <summary>
     /// Removes a finished entry: the envelope first, so a crash in between leaves an orphan message
-    /// file that the next start removes, never an envelope pointing at nothing.
+    /// file that the next start removes, never an envelope pointing at nothing. Only the envelope's
+    /// removal holds the entry gate; the folder fsync that makes it durable is a group commit shared
+    /// with concurrent writers, and the message goes after it.
     /// </summary>
     public async Task CompleteAsync(Envelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
+        var (eml, json) = EntryPaths(envelope.QueueId);
         await entryGate.WaitAsync().ConfigureAwait(false);
         try
         {
-            var (eml, json) = EntryPaths(envelope.QueueId);
             File.Delete(json);
             Census.Remove(envelope.QueueId);
-            DurableFile.SyncDirectory(QueueFolder);
-            File.Delete(eml);
-            logger.Completed(envelope.QueueId);
         }
         finally
         {
             entryGate.Release();
         }
+
+        await QueueSync.SyncAsync().ConfigureAwait(false);
+        File.Delete(eml);
+        logger.Completed(envelope.QueueId);
     }
 
     /// <summary>Opens the stored message for reading (shared, and deletable while open).</summary>
