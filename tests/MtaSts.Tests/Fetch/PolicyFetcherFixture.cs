@@ -41,7 +41,7 @@ public abstract class PolicyFetcherFixture : IAsyncLifetime
         options ??= new MtaStsOptions();
         options.PolicyPort = port ?? Https.Port;
         options.FetchTimeout = fetchTimeout ?? TimeSpan.FromSeconds(30);
-        var resolver = new HostAddressResolver(DnsResolverFactory.Create([Dns.Address], TimeSpan.FromMilliseconds(500)));
+        var resolver = new HostAddressResolver(DnsResolverFactory.Create([Dns.Address], TimeSpan.FromSeconds(10)));
         return new PolicyFetcher(resolver, new CertificateValidator([Ca.RootCertificate]), options);
     }
 
