@@ -23,7 +23,7 @@ public sealed class MtaStsServiceCollectionExtensionsTests : IAsyncLifetime
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<TimeProvider>(_net.Time);
-        services.AddSingleton<ILookupClient>(DnsResolverFactory.Create([_net.Dns.Address]));
+        services.AddSingleton<ILookupClient>(DnsResolverFactory.Create([_net.Dns.Address], TimeSpan.FromSeconds(10)));
         services.AddSingleton(new CertificateValidator([_net.Authority.RootCertificate]));
         services.Configure<MtaStsOptions>(o => (o.CachePath, o.PolicyPort) = (cachePath, _net.Https.Port));
         services.AddMtaSts(proactiveRefresh);

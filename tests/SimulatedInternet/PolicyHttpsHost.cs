@@ -165,7 +165,8 @@ public sealed class PolicyHttpsHost : IAsyncDisposable
             _requests.Add(new PolicyRequestLogEntry(host, path, serverName, response.Status));
         }
 
-        if (response.Delay > TimeSpan.Zero && !await DelayAsync(response.Delay, context.RequestAborted))
+        var hold = response.HoldUntil ?? (response.Delay > TimeSpan.Zero ? Task.Delay(response.Delay) : null);
+        if (hold is not null && !await HoldAsync(hold, context.RequestAborted))
         {
             // Shutting down (or the client left): drop the connection rather than send an empty 200.
             context.Abort();
@@ -175,12 +176,12 @@ public sealed class PolicyHttpsHost : IAsyncDisposable
         await WriteAsync(context.Response, response);
     }
 
-    private async Task<bool> DelayAsync(TimeSpan delay, CancellationToken requestAborted)
+    private async Task<bool> HoldAsync(Task hold, CancellationToken requestAborted)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, _stopping.Token);
         try
         {
-            await Task.Delay(delay, linked.Token);
+            await hold.WaitAsync(linked.Token);
             return true;
         }
         catch (OperationCanceledException)

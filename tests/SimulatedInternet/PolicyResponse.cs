@@ -34,6 +34,12 @@ public sealed record PolicyResponse
     /// <summary>Wait this long before answering (timeout tests); cut short when the host is disposed.</summary>
     public TimeSpan Delay { get; init; }
 
+    /// <summary>
+    /// Answer only once this task completes: keeps a fetch in flight for exactly as long as a test
+    /// needs, however slow the machine (a <see cref="Delay"/> would be a guess). Cut short like Delay.
+    /// </summary>
+    public Task? HoldUntil { get; init; }
+
     /// <summary>The certificate this host presents (chosen by SNI).</summary>
     public CertificateKind Certificate { get; init; } = CertificateKind.Valid;
 

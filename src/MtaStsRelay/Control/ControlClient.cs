@@ -17,12 +17,14 @@ internal static class ControlClient
     /// </summary>
     public static async Task<ControlResult> SendAsync(ControlFolder folder, ControlRequest request, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
+        // The deadline starts with the request's expiry, before the request is visible: a relay (or a
+        // test clock) acting on the request at once must find the deadline already running.
         request = request with { ExpiresAt = time.GetUtcNow() + timeout };
+        using var deadline = new CancellationTokenSource(timeout, time);
         using var appeared = new SemaphoreSlim(0);
         using var watcher = folder.Watch(request.Id + ".result", () => appeared.Release());
         await folder.SubmitAsync(request, cancellationToken);
 
-        using var deadline = new CancellationTokenSource(timeout, time);
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         try
         {

@@ -47,7 +47,7 @@ internal sealed class DueQueue(TimeProvider time) : IDisposable
     {
         while (true)
         {
-            TimeSpan wait;
+            DateTimeOffset? firstDue;
             lock (_gate)
             {
                 if (_queue.TryPeek(out var next, out var due) && due <= time.GetUtcNow())
@@ -57,17 +57,26 @@ internal sealed class DueQueue(TimeProvider time) : IDisposable
                     return next;
                 }
 
-                wait = _queue.Count == 0 ? Timeout.InfiniteTimeSpan : due - time.GetUtcNow();
+                firstDue = _queue.Count == 0 ? null : due;
             }
 
             using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var changed = _changed.WaitAsync(wake.Token);
-            var timer = wait == Timeout.InfiniteTimeSpan ? Task.Delay(Timeout.Infinite, wake.Token) : Task.Delay(wait, time, wake.Token);
-            await Task.WhenAny(changed, timer);
+            var timer = firstDue is { } at ? Task.Delay(Max(at - time.GetUtcNow(), TimeSpan.Zero), time, wake.Token) : Task.Delay(Timeout.Infinite, wake.Token);
+
+            // The clock may have passed the due time between the look above and the timer starting
+            // (a clock moved by hand does not wait for timers to exist): look again rather than sleep.
+            if (firstDue is null || time.GetUtcNow() < firstDue)
+            {
+                await Task.WhenAny(changed, timer);
+            }
+
             await wake.CancelAsync();
             cancellationToken.ThrowIfCancellationRequested();
         }
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>Takes <paramref name="queueId"/> off the schedule if it is on it (an operator action wants it).</summary>
     public bool TryRemove(string queueId, [NotNullWhen(true)] out Envelope? envelope)

@@ -162,7 +162,7 @@ public sealed class StsTxtDiscoveryTests : IAsyncLifetime
         Assert.Equal(TxtDiscoveryStatus.DnsError, result.Status);
         Assert.Contains(TxtName, result.Reason, StringComparison.Ordinal);
         Assert.Contains("timed out", result.Reason, StringComparison.Ordinal);
-        Assert.NotEqual(0, _dns.QueryCount(TxtName, DnsRecordType.Txt));
+        await WaitForQueryAsync(TxtName); // the server logs on its own loop, perhaps after the client gave up
     }
 
     [Fact]

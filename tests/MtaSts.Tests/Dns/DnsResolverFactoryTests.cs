@@ -16,7 +16,7 @@ public sealed class DnsResolverFactoryTests : IAsyncLifetime
     public async Task Create_ServerWithPort_QueriesThatServer()
     {
         _dns.AddA("mx.example.test", "192.0.2.25");
-        var client = DnsResolverFactory.Create([_dns.Address]);
+        var client = DnsResolverFactory.Create([_dns.Address], TimeSpan.FromSeconds(10));
 
         var response = await client.QueryAsync("mx.example.test", QueryType.A);
 
@@ -29,7 +29,7 @@ public sealed class DnsResolverFactoryTests : IAsyncLifetime
     {
         // Freshness is our cache's job (driven by TimeProvider); DnsClient's cache runs on the wall clock.
         _dns.AddA("mx.example.test", "192.0.2.25");
-        var client = DnsResolverFactory.Create([_dns.Address]);
+        var client = DnsResolverFactory.Create([_dns.Address], TimeSpan.FromSeconds(10));
 
         await client.QueryAsync("mx.example.test", QueryType.A);
         await client.QueryAsync("mx.example.test", QueryType.A);

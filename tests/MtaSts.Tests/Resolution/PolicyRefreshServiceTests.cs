@@ -118,16 +118,18 @@ public sealed class PolicyRefreshServiceTests : IAsyncLifetime
         await service.StartAsync(CancellationToken.None);
 
         // ExecuteAsync starts on a background task, so its timer may be armed after any single
-        // Advance: step the clock a minute at a time until the round's fetch arrives (a bound, not a timing assertion).
-        for (var step = 0; step < 600 && _net.Fetches() < 2; step++)
+        // Advance: step the clock a minute at a time until a round for the domain has begun (event 2007), then stop
+        // moving it, so the round's own fetch deadline (on the same clock) cannot expire under it.
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (!_net.Logs.WithEventId(2007).Any(e => e.Message.Contains("of 1 domain", StringComparison.Ordinal)))
         {
             _net.Time.Advance(TimeSpan.FromMinutes(1));
-            await Task.Delay(20);
+            await Task.Delay(20, bound.Token);
         }
 
-        for (var wait = 0; wait < 500 && (await _net.Cache.GetAsync(Domain, CancellationToken.None))!.FetchedAt == firstFetch; wait++)
+        while ((await _net.Cache.GetAsync(Domain, CancellationToken.None))!.FetchedAt == firstFetch)
         {
-            await Task.Delay(20);
+            await Task.Delay(20, bound.Token);
         }
 
         await service.StopAsync(CancellationToken.None);

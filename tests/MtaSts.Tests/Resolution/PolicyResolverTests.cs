@@ -216,15 +216,19 @@ public sealed class PolicyResolverTests : IAsyncLifetime
     public async Task ResolveAsync_WhileFetchOfNewPolicyIsInFlight_JoinsItRatherThanReusingOldAnswer()
     {
         await _net.ResolveAsync(); // no TXT record yet: "no policy" stands for the interval
-        _net.Publish(Domain, "id1", new PolicyResponse { Body = PolicyText(), Delay = TimeSpan.FromMilliseconds(300) });
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _net.Publish(Domain, "id1", new PolicyResponse { Body = PolicyText(), HoldUntil = release.Task });
         _net.Time.Advance(TimeSpan.FromMinutes(2));
         var first = _net.ResolveAsync();
-        for (var i = 0; i < 500 && _net.Fetches() == 0; i++)
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (_net.Fetches() == 0)
         {
-            await Task.Delay(10); // until the TXT lookup is done and the fetch is at the host
+            await Task.Delay(10, bound.Token); // until the TXT lookup is done and the fetch is held at the host
         }
 
-        var second = await _net.ResolveAsync();
+        var joining = _net.ResolveAsync();
+        release.SetResult();
+        var second = await joining;
 
         Assert.Equal(1, _net.Fetches());
         Assert.Equal((PolicySource.Fetched, "id1"), (second.Source, second.PolicyId));

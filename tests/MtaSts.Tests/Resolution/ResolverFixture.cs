@@ -28,7 +28,7 @@ public sealed class ResolverFixture : IAsyncDisposable
         Https = https;
         Options = options;
         Folder = Path.Combine(Path.GetTempPath(), "mtasts-cache-tests-" + Guid.NewGuid().ToString("N"));
-        Discovery = new StsTxtDiscovery(DnsResolverFactory.Create([dns.Address]));
+        Discovery = new StsTxtDiscovery(DnsResolverFactory.Create([dns.Address], TimeSpan.FromSeconds(10)));
         Restart();
     }
 
@@ -87,7 +87,7 @@ public sealed class ResolverFixture : IAsyncDisposable
         Cache?.Dispose();
         Fetcher?.Dispose();
         Fetcher = new PolicyFetcher(
-            new HostAddressResolver(DnsResolverFactory.Create([Dns.Address])),
+            new HostAddressResolver(DnsResolverFactory.Create([Dns.Address], TimeSpan.FromSeconds(10))),
             new CertificateValidator([Authority.RootCertificate]),
             Options,
             Time);

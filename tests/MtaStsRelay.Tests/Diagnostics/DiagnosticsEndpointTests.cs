@@ -157,6 +157,7 @@ public sealed class DiagnosticsEndpointTests : IAsyncLifetime
         var relay = await StartRelayAsync(s => s["Relay:Metrics:MaxQueueAge"] = "01:00:00");
         var id = RelayTestHost.QueueIdOf(await relay.SendAsync(Sender, ["bob@strict.test"]));
         await relay.WaitForAttemptAsync(id, "strict.test", "deferred", Timeout());
+        await relay.WaitForDeferredAsync(id, Timeout());
         Assert.Equal(HttpStatusCode.OK, (await GetAsync(relay, "/health")).Status);
 
         relay.Time.Advance(TimeSpan.FromHours(2));

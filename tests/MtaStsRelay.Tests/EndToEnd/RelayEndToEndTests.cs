@@ -163,6 +163,7 @@ public sealed class RelayEndToEndTests : IAsyncLifetime
 
         var id = await SendAsync("bob@retry.test");
         await _relay.WaitForAttemptAsync(id, "retry.test", "deferred", Timeout());
+        await _relay.WaitForDeferredAsync(id, Timeout());
         Assert.Empty(mx.Messages);
 
         _relay.Time.Advance(TimeSpan.FromMinutes(6));
@@ -200,6 +201,7 @@ public sealed class RelayEndToEndTests : IAsyncLifetime
 
         var id = await SendAsync("bob@down.test");
         await _relay.WaitForAttemptAsync(id, "down.test", "deferred", Timeout());
+        await _relay.WaitForDeferredAsync(id, Timeout());
         _relay.Time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
 
         var bounce = Assert.Single(await _senderMx.WaitForMessagesAsync(1, Timeout()));
@@ -342,6 +344,7 @@ public sealed class RelayEndToEndTests : IAsyncLifetime
 
         var id = RelayTestHost.QueueIdOf(await relay.SendAsync(Sender, ["bob@slow.test"]));
         await relay.WaitForAttemptAsync(id, "slow.test", "deferred", Timeout());
+        await relay.WaitForDeferredAsync(id, Timeout());
         relay.Time.Advance(TimeSpan.FromMinutes(11));
 
         var notice = Assert.Single(await _senderMx.WaitForMessagesAsync(1, Timeout()));

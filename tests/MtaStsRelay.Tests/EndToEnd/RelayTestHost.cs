@@ -69,6 +69,7 @@ internal sealed class RelayTestHost : IAsyncDisposable
             ["Relay:Spool:Path"] = Path.Combine(folder, "spool"),
             ["Relay:MtaSts:CachePath"] = Path.Combine(folder, "policy-cache"),
             ["Relay:Dns:Servers:0"] = internet.DnsAddress,
+            ["Relay:Dns:Timeout"] = "00:00:10", // a slow answer on a loaded machine must not look like a lost one
             ["Relay:Tls:TrustedRoots"] = internet.WriteRootPem(folder),
             ["Relay:MtaSts:PolicyPort"] = internet.HttpsPort.ToString(),
             ["Relay:Delivery:Port"] = internet.SmtpPort.ToString(),
@@ -159,6 +160,14 @@ internal sealed class RelayTestHost : IAsyncDisposable
             await Task.Delay(10, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Waits until <paramref name="queueId"/> has been deferred with its next attempt time set (event
+    /// 3006). The attempt's own line (3000) comes before that time is chosen, so a test that moves the
+    /// clock right after 3000 could have the retry scheduled from the moved clock, past the advance.
+    /// </summary>
+    public Task<LogCollector.LogLine> WaitForDeferredAsync(string queueId, CancellationToken cancellationToken) =>
+        Logs.WaitForAsync(l => l.EventId == 3006 && l.Message.Contains($"queue_id={queueId} ", StringComparison.Ordinal), cancellationToken);
 
     /// <summary>The queue id named in a "250 2.0.0 Ok: queued as ID" reply text.</summary>
     public static string QueueIdOf(string reply) => reply.Split(' ').Last().Trim();

@@ -221,13 +221,14 @@ public sealed class RelayListenerProtocolTests
 
         // The slot is freed when the server has disposed the first session, shortly after QUIT.
         string? greeting = null;
-        for (var attempt = 0; attempt < 100 && greeting?.StartsWith("220", StringComparison.Ordinal) != true; attempt++)
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (greeting?.StartsWith("220", StringComparison.Ordinal) != true)
         {
             using var next = relay.Raw();
             greeting = await next.ReadReplyAsync();
             if (greeting?.StartsWith("421", StringComparison.Ordinal) == true)
             {
-                await Task.Delay(20);
+                await Task.Delay(20, bound.Token);
             }
         }
 

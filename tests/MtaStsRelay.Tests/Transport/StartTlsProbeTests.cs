@@ -60,12 +60,9 @@ public sealed class StartTlsProbeTests(TransportTestKit kit) : IClassFixture<Tra
     [Fact]
     public async Task ProbeAsync_ConnectionRefused_NotConnected()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        using var closed = new ClosedPort();
 
-        var result = await kit.Probe().ProbeAsync("mx.remote.example", IPAddress.Loopback, port, _timeout);
+        var result = await kit.Probe().ProbeAsync("mx.remote.example", IPAddress.Loopback, closed.Port, _timeout);
 
         Assert.False(result.Passed);
         Assert.False(result.Connected);
@@ -77,7 +74,7 @@ public sealed class StartTlsProbeTests(TransportTestKit kit) : IClassFixture<Tra
     {
         await using var broken = await BrokenSmtpServer.StartAsync(BrokenSmtpBehavior.GarbageGreeting);
 
-        var result = await kit.Probe(TransportTestKit.Options(commandSeconds: 1)).ProbeAsync("mx.remote.example", broken.Address, broken.Port, _timeout);
+        var result = await kit.Probe(TransportTestKit.Options(commandSeconds: 30)).ProbeAsync("mx.remote.example", broken.Address, broken.Port, _timeout);
 
         Assert.False(result.Passed);
         Assert.False(result.Connected);
