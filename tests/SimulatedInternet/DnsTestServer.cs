@@ -131,10 +131,11 @@ public sealed class DnsTestServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Answers every query for <paramref name="name"/> (any type) with this RCODE and no records, e.g.
-    /// <see cref="DnsRcode.ServFail"/>. <see cref="DnsRcode.NoError"/> restores normal answers.
+    /// Answers queries for <paramref name="name"/> with this RCODE and no records, e.g.
+    /// <see cref="DnsRcode.ServFail"/>: every type, or only <paramref name="type"/> (a server that fails
+    /// AAAA but answers A). <see cref="DnsRcode.NoError"/> restores normal answers.
     /// </summary>
-    public void SetResponseCode(string name, DnsRcode code) => _zone.SetResponseCode(DnsName.Normalize(name), code);
+    public void SetResponseCode(string name, DnsRcode code, DnsRecordType? type = null) => _zone.SetResponseCode(DnsName.Normalize(name), code, type);
 
     /// <summary>Makes the server ignore queries for <paramref name="name"/> (the client times out); false undoes it.</summary>
     public void SetUnresponsive(string name, bool unresponsive = true) => _zone.SetSilent(DnsName.Normalize(name), unresponsive);

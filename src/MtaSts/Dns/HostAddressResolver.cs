@@ -17,7 +17,8 @@ public sealed class HostAddressResolver(ILookupClient dns)
     /// <summary>
     /// A and AAAA addresses of <paramref name="host"/> (IPv4 first), following CNAMEs. An IP literal is
     /// returned as is. An empty list means the name has no address; DNS failures throw
-    /// <see cref="DnsLookupException"/> with the reason.
+    /// <see cref="DnsLookupException"/> with the reason (also when one family fails and the other is
+    /// empty; addresses found in one family are returned even if the other failed).
     /// </summary>
     public async Task<IReadOnlyList<IPAddress>> ResolveAsync(string host, CancellationToken cancellationToken)
     {
@@ -35,10 +36,13 @@ public sealed class HostAddressResolver(ILookupClient dns)
             .Where(a => a.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
             .Distinct()
             .ToList();
-        // NXDOMAIN is an answer (no such host); SERVFAIL and friends are trouble worth retrying.
-        if (addresses.Count == 0 && answers.All(a => a.HasError && a.Header.ResponseCode != DnsHeaderResponseCode.NotExistentDomain))
+        // NXDOMAIN is an answer (no such host); SERVFAIL and friends are trouble worth retrying. One
+        // family failing is enough doubt when the other has nothing: "A SERVFAIL, AAAA empty" may hide
+        // an address, so it is trouble, not "no address".
+        var trouble = answers.FirstOrDefault(a => a.HasError && a.Header.ResponseCode != DnsHeaderResponseCode.NotExistentDomain);
+        if (addresses.Count == 0 && trouble is not null)
         {
-            throw new DnsLookupException($"{name}: {answers[0].ErrorMessage}");
+            throw new DnsLookupException($"{name}: {trouble.ErrorMessage}");
         }
 
         return addresses;

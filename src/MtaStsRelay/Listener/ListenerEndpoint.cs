@@ -1,14 +1,14 @@
 using System.Net;
 using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
 using SmtpServer;
 
 namespace MtaStsRelay.Listener;
 
-/// <summary>One configured endpoint, ready for SmtpServer: parsed address, loaded certificate, and its definition.</summary>
+/// <summary>One configured endpoint, ready for SmtpServer: parsed address, its certificate (reloaded when its files change), and its definition.</summary>
 internal sealed class ListenerEndpoint : IDisposable
 {
-    private ListenerEndpoint(IEndpointDefinition definition, X509Certificate2? certificate, bool requireTls)
+    private ListenerEndpoint(IEndpointDefinition definition, ReloadingServerCertificate? certificate, bool requireTls)
     {
         Definition = definition;
         Certificate = certificate;
@@ -19,14 +19,14 @@ internal sealed class ListenerEndpoint : IDisposable
     public IEndpointDefinition Definition { get; }
 
     /// <summary>The STARTTLS certificate, or null for no STARTTLS.</summary>
-    public X509Certificate2? Certificate { get; }
+    public ReloadingServerCertificate? Certificate { get; }
 
     /// <summary>Whether MAIL is refused before STARTTLS.</summary>
     public bool RequireTls { get; }
 
-    public static ListenerEndpoint Create(ListenEndpointOptions options, TimeSpan sessionTimeout)
+    public static ListenerEndpoint Create(ListenEndpointOptions options, TimeSpan sessionTimeout, ILogger logger)
     {
-        var certificate = string.IsNullOrEmpty(options.CertificatePath) ? null : ServerCertificateLoader.Load(options);
+        var certificate = string.IsNullOrEmpty(options.CertificatePath) ? null : new ReloadingServerCertificate(options, logger);
         var builder = new EndpointDefinitionBuilder()
             .Endpoint(new IPEndPoint(IPAddress.Parse(options.Address), options.Port))
             .SessionTimeout(sessionTimeout)

@@ -53,6 +53,12 @@ internal static partial class ListenerLog
     [LoggerMessage(EventId = 1115, Level = LogLevel.Warning, Message = "Could not turn off Nagle's algorithm on {EndPoint} (SmtpServer changed?): replies to pipelined commands may wait for delayed ACKs")]
     public static partial void NagleNotDisabled(this ILogger logger, string endPoint);
 
+    [LoggerMessage(EventId = 1116, Level = LogLevel.Information, Message = "Listener certificate {Path} reloaded: {Subject}, expires {NotAfter:u}")]
+    public static partial void CertificateReloaded(this ILogger logger, string path, string subject, DateTime notAfter);
+
+    [LoggerMessage(EventId = 1117, Level = LogLevel.Warning, Message = "Listener certificate {Path} changed but cannot be loaded: {Reason}; still using {Subject}, expires {NotAfter:u}")]
+    public static partial void CertificateReloadFailed(this ILogger logger, string path, string reason, string subject, DateTime notAfter);
+
     [LoggerMessage(EventId = 1113, Level = LogLevel.Information, Message = "Listener stopped")]
     public static partial void Stopped(this ILogger logger);
 }

@@ -65,7 +65,7 @@ public sealed class RelayListener : BackgroundService
     {
         try
         {
-            endpoints.AddRange(options.Listen.Select(e => ListenerEndpoint.Create(e, options.Limits.SessionTimeout)));
+            endpoints.AddRange(options.Listen.Select(e => ListenerEndpoint.Create(e, options.Limits.SessionTimeout, logger)));
             listenerFactory = new SessionLimitListenerFactory(options.Limits.MaxSessions, logger, metrics);
             var server = CreateServer(listenerFactory);
 

@@ -98,6 +98,29 @@ public sealed class HostAddressResolverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ResolveAsync_AServfailAndAaaaEmpty_ThrowsRatherThanNoAddress()
+    {
+        // The A answer is lost to the failure; "no address" would be a guess, and a wrong one here.
+        _dns.AddA("mx.example.test", "192.0.2.25");
+        _dns.SetResponseCode("mx.example.test", DnsRcode.ServFail, DnsRecordType.A);
+
+        var error = await Assert.ThrowsAsync<DnsLookupException>(() => _resolver.ResolveAsync("mx.example.test", CancellationToken.None));
+
+        Assert.Contains("mx.example.test", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ResolveAsync_AaaaServfailButAFound_ReturnsTheIpv4Addresses()
+    {
+        _dns.AddA("mx.example.test", "192.0.2.25");
+        _dns.SetResponseCode("mx.example.test", DnsRcode.ServFail, DnsRecordType.Aaaa);
+
+        var addresses = await _resolver.ResolveAsync("mx.example.test", CancellationToken.None);
+
+        Assert.Equal([IPAddress.Parse("192.0.2.25")], addresses);
+    }
+
+    [Fact]
     public async Task ResolveAsync_UnresponsiveServer_ThrowsDnsLookupException()
     {
         _dns.SetUnresponsive("mx.example.test");

@@ -166,6 +166,21 @@ public sealed class DnsTestServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SetResponseCode_OneType_OtherTypesStillAnswer()
+    {
+        _dns.AddA("half.test", "127.0.0.1");
+        _dns.AddAaaa("half.test", "::1");
+        _dns.SetResponseCode("half.test", DnsRcode.ServFail, DnsRecordType.Aaaa);
+
+        var a = await Client().QueryAsync("half.test", QueryType.A);
+        var aaaa = await Client().QueryAsync("half.test", QueryType.AAAA);
+
+        Assert.Single(a.Answers.ARecords());
+        Assert.Equal(DnsHeaderResponseCode.ServerFailure, aaaa.Header.ResponseCode);
+        Assert.Empty(aaaa.Answers);
+    }
+
+    [Fact]
     public async Task Query_OverTcp_Answers()
     {
         _dns.AddMx("tcp.test", 5, "mx.tcp.test");

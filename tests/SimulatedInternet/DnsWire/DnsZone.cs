@@ -19,7 +19,8 @@ internal sealed class DnsZone
     private const int MaxCnameHops = 8;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, List<ZoneRecord>> _records = [];
-    private readonly Dictionary<string, DnsRcode> _forcedCodes = [];
+    // Keyed by name and type; a null type forces the code for every type of the name.
+    private readonly Dictionary<(string Name, DnsRecordType? Type), DnsRcode> _forcedCodes = [];
     private readonly HashSet<string> _silent = [];
 
     public void Add(string name, ZoneRecord record)
@@ -35,17 +36,17 @@ internal sealed class DnsZone
         }
     }
 
-    public void SetResponseCode(string name, DnsRcode code)
+    public void SetResponseCode(string name, DnsRcode code, DnsRecordType? type = null)
     {
         lock (_lock)
         {
             if (code == DnsRcode.NoError)
             {
-                _forcedCodes.Remove(name);
+                _forcedCodes.Remove((name, type));
             }
             else
             {
-                _forcedCodes[name] = code;
+                _forcedCodes[(name, type)] = code;
             }
         }
     }
@@ -74,7 +75,11 @@ internal sealed class DnsZone
             }
 
             var any = _records.Remove(name);
-            any |= _forcedCodes.Remove(name);
+            foreach (var key in _forcedCodes.Keys.Where(k => k.Name == name).ToList())
+            {
+                any |= _forcedCodes.Remove(key);
+            }
+
             return _silent.Remove(name) || any;
         }
     }
@@ -98,7 +103,7 @@ internal sealed class DnsZone
                 return new DnsLookup(null, []);
             }
 
-            if (_forcedCodes.TryGetValue(name, out var forced))
+            if (_forcedCodes.TryGetValue((name, type), out var forced) || _forcedCodes.TryGetValue((name, null), out forced))
             {
                 return new DnsLookup(forced, []);
             }
