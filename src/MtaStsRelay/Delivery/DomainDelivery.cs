@@ -111,7 +111,10 @@ public sealed class DomainDelivery(
                 var outcome = await TryHostAsync(context, candidate, messagePath, cancellationToken);
                 if (outcome.Final is { } final)
                 {
-                    return final;
+                    // Delivered anyway under testing: the record keeps the violation, so the
+                    // attempt line (and TLS-RPT later) does not read like a clean delivery.
+                    var violation = pass > 0 && plan.Rule == RouteRule.Testing ? lastFailure : null;
+                    return final.Failure is null && violation is not null ? final with { Failure = violation } : final;
                 }
 
                 lastFailure = outcome.Failure ?? lastFailure;
@@ -182,6 +185,7 @@ public sealed class DomainDelivery(
         var request = new TransportRequest(candidate.Host.Name, ip, options.Value.Port, candidate.Tls,
             context.Envelope.Sender, context.Recipients, messagePath, HeloName());
         var result = await transport.SendAsync(request, cancellationToken);
+        context.LastTried = (candidate.Host.Name, ip.ToString()); // a deferral names the last host reached or not
         if (candidate.PlainTextRetry && result.Connected && result.Failure is not null)
         {
             // No policy applies: after a failed TLS handshake, the same host in plain text (RFC 3207 practice).
@@ -192,7 +196,6 @@ public sealed class DomainDelivery(
         if (result.Failure is { } failure)
         {
             DeliveryLog.MxFailed(logger, context.Envelope.QueueId, context.Domain, candidate.Host.Name, ip.ToString(), failure.Type.ToResultType(), failure.Reason);
-            context.LastTried = (candidate.Host.Name, ip.ToString());
             return HostOutcome.Next(failure, failure.Reason);
         }
 
