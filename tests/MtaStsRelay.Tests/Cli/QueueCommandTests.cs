@@ -10,40 +10,19 @@ namespace MtaStsRelay.Tests.Cli;
 /// through <c>spool/control/</c>) and stopped (the command works on the spool under the lock).
 /// Nothing waits for time to pass: the relay's clock is fake and only moved where a test says so.
 /// </summary>
-public sealed class QueueCommandTests : IAsyncLifetime
+public sealed class QueueCommandTests : RelayScenario
 {
-    private const string Sender = "admin@sender.test";
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
-    private TestInternet _internet = null!;
-    private TestMxServer _senderMx = null!;
-    private RelayTestHost _relay = null!;
-
-    public async Task InitializeAsync()
-    {
-        _internet = await TestInternet.StartAsync();
-        _senderMx = await _internet.AddMxHostAsync("sender.test", 10, "mx.sender.test");
-        _relay = await RelayTestHost.StartAsync(_internet);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _relay.DisposeAsync();
-        await _internet.DisposeAsync();
-    }
-
-    private static CancellationToken Timeout() => new CancellationTokenSource(Bound).Token;
-
     /// <summary>A message to <paramref name="recipients"/> whose MX defers it once (450) and would accept it at the next try, 5 minutes later.</summary>
     private async Task<(string Id, TestMxServer Mx)> DeferredOnceAsync(string domain, params string[] recipients)
     {
-        var mx = _internet.MxServers.FirstOrDefault(m => m.MxName == $"mx1.{domain}") ?? await _internet.AddMxHostAsync(domain, 10, $"mx1.{domain}");
+        var mx = Internet.MxServers.FirstOrDefault(m => m.MxName == $"mx1.{domain}") ?? await Internet.AddMxHostAsync(domain, 10, $"mx1.{domain}");
         foreach (var recipient in recipients)
         {
             mx.SetRecipientReply(recipient, RecipientReply.TemporaryThenAccept(1));
         }
 
-        var id = RelayTestHost.QueueIdOf(await _relay.SendAsync(Sender, recipients, subject: "hello ops"));
-        await _relay.Logs.WaitForAsync(l => l.EventId == 3006 && l.Message.Contains($"queue_id={id} ", StringComparison.Ordinal), Timeout());
+        var id = RelayTestHost.QueueIdOf(await Relay.SendAsync(Sender, recipients, subject: "hello ops"));
+        await Relay.Logs.WaitForAsync(l => l.EventId == 3006 && l.Message.Contains($"queue_id={id} ", StringComparison.Ordinal), Timeout());
         return (id, mx);
     }
 
@@ -64,19 +43,19 @@ public sealed class QueueCommandTests : IAsyncLifetime
     /// </summary>
     private async Task PastRetryTimeWithCanaryAsync(TestMxServer mx, string domain, int expectedMessages)
     {
-        _relay.Time.Advance(TimeSpan.FromMinutes(6));
-        await _relay.SendAsync(Sender, [$"canary@{domain}"]);
+        Relay.Time.Advance(TimeSpan.FromMinutes(6));
+        await Relay.SendAsync(Sender, [$"canary@{domain}"]);
         await mx.WaitForMessagesAsync(expectedMessages, Timeout());
-        await _relay.WaitForScheduledAsync(0, Timeout());
+        await Relay.WaitForScheduledAsync(0, Timeout());
     }
 
     [Fact]
     public async Task List_DeferredMessage_ShowsIdAgeAttemptsNextTrySenderPendingAndLastError()
     {
         var (id, _) = await DeferredOnceAsync("later.test", "bob@later.test", "carol@later.test");
-        _relay.Time.Advance(TimeSpan.FromMinutes(2));
+        Relay.Time.Advance(TimeSpan.FromMinutes(2));
 
-        var (code, output, _) = await _relay.RunCliAsync("queue", "list");
+        var (code, output, _) = await Relay.RunCliAsync("queue", "list");
 
         Assert.Equal(0, code);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -93,7 +72,7 @@ public sealed class QueueCommandTests : IAsyncLifetime
     {
         var (id, _) = await DeferredOnceAsync("json.test", "bob@json.test");
 
-        var (code, output, _) = await _relay.RunCliAsync("queue", "list", "--json");
+        var (code, output, _) = await Relay.RunCliAsync("queue", "list", "--json");
 
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(output);
@@ -103,7 +82,7 @@ public sealed class QueueCommandTests : IAsyncLifetime
         Assert.Equal(id, message.GetProperty("queueId").GetString());
         Assert.Equal(Sender, message.GetProperty("sender").GetString());
         Assert.Equal(1, message.GetProperty("attempts").GetInt32());
-        Assert.Equal(_relay.Time.GetUtcNow() + TimeSpan.FromMinutes(5), message.GetProperty("nextAttemptAt").GetDateTimeOffset());
+        Assert.Equal(Relay.Time.GetUtcNow() + TimeSpan.FromMinutes(5), message.GetProperty("nextAttemptAt").GetDateTimeOffset());
         Assert.Equal(0, message.GetProperty("ageSeconds").GetInt64());
         Assert.Contains("4.2.0", message.GetProperty("lastError").GetString(), StringComparison.Ordinal);
         Assert.Equal("bob@json.test", Assert.Single(message.GetProperty("pending").EnumerateArray()).GetString());
@@ -114,7 +93,7 @@ public sealed class QueueCommandTests : IAsyncLifetime
     [Fact]
     public async Task List_EmptyQueue_SaysSoExitZero()
     {
-        var (code, output, _) = await _relay.RunCliAsync("queue", "list");
+        var (code, output, _) = await Relay.RunCliAsync("queue", "list");
 
         Assert.Equal(0, code);
         Assert.Equal("The queue is empty.", output.Trim());
@@ -123,12 +102,12 @@ public sealed class QueueCommandTests : IAsyncLifetime
     [Fact]
     public async Task Show_PartlyDelivered_EnvelopeRecipientStatesAndHeaders()
     {
-        var mx = await _internet.AddMxHostAsync("part.test", 10, "mx1.part.test");
+        var mx = await Internet.AddMxHostAsync("part.test", 10, "mx1.part.test");
         mx.SetRecipientReply("carol@part.test", RecipientReply.RejectTemporarily);
-        var id = RelayTestHost.QueueIdOf(await _relay.SendAsync(Sender, ["bob@part.test", "carol@part.test"], subject: "hello ops"));
-        await _relay.Logs.WaitForAsync(l => l.EventId == 3006 && l.Message.Contains(id, StringComparison.Ordinal), Timeout());
+        var id = RelayTestHost.QueueIdOf(await Relay.SendAsync(Sender, ["bob@part.test", "carol@part.test"], subject: "hello ops"));
+        await Relay.Logs.WaitForAsync(l => l.EventId == 3006 && l.Message.Contains(id, StringComparison.Ordinal), Timeout());
 
-        var (code, output, _) = await _relay.RunCliAsync("queue", "show", id.ToLowerInvariant());
+        var (code, output, _) = await Relay.RunCliAsync("queue", "show", id.ToLowerInvariant());
 
         Assert.True(code == 0, output);
         Assert.Contains($"Queue ID:      {id}", output, StringComparison.Ordinal);
@@ -147,7 +126,7 @@ public sealed class QueueCommandTests : IAsyncLifetime
     {
         var (id, _) = await DeferredOnceAsync("showjson.test", "bob@showjson.test");
 
-        var (code, output, _) = await _relay.RunCliAsync("queue", "show", id, "--json");
+        var (code, output, _) = await Relay.RunCliAsync("queue", "show", id, "--json");
 
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(output);
@@ -168,7 +147,7 @@ public sealed class QueueCommandTests : IAsyncLifetime
     [InlineData("delete", "../../etc/passwd", 2)]
     public async Task UnknownOrBadId_RunningRelay_NotFoundOrUsage(string verb, string id, int expected)
     {
-        var (code, _, error) = await _relay.RunCliAsync("queue", verb, id);
+        var (code, _, error) = await Relay.RunCliAsync("queue", verb, id);
 
         Assert.Equal(expected, code);
         Assert.NotEmpty(error);
@@ -180,9 +159,9 @@ public sealed class QueueCommandTests : IAsyncLifetime
     [InlineData("retry")]
     public async Task UnknownId_StoppedRelay_NotFound(string verb)
     {
-        await _relay.StopRelayAsync();
+        await Relay.StopRelayAsync();
 
-        var (code, _, error) = await _relay.RunCliAsync("queue", verb, "0000000000000000");
+        var (code, _, error) = await Relay.RunCliAsync("queue", verb, "0000000000000000");
 
         Assert.Equal(1, code);
         Assert.Contains("not in the queue", error, StringComparison.Ordinal);
@@ -194,7 +173,7 @@ public sealed class QueueCommandTests : IAsyncLifetime
     [InlineData("0000000000000000", "extra")]
     public async Task Retry_NeitherOrBothOfIdAndAll_UsageError(params string[] args)
     {
-        var (code, _, _) = await _relay.RunCliAsync(["queue", "retry", .. args]);
+        var (code, _, _) = await Relay.RunCliAsync(["queue", "retry", .. args]);
 
         Assert.Equal(2, code);
     }
@@ -203,30 +182,30 @@ public sealed class QueueCommandTests : IAsyncLifetime
     public async Task Retry_Running_DeferredMessageGoesOutNowWithoutTimeMoving()
     {
         var (id, mx) = await DeferredOnceAsync("retry.test", "bob@retry.test");
-        await _relay.WaitForScheduledAsync(1, Timeout());
+        await Relay.WaitForScheduledAsync(1, Timeout());
 
-        var (code, output, _) = await _relay.RunCliAsync("queue", "retry", id);
+        var (code, output, _) = await Relay.RunCliAsync("queue", "retry", id);
 
         Assert.True(code == 0, output);
         Assert.Contains($"{id}: due now", output, StringComparison.Ordinal);
         Assert.Single(await mx.WaitForMessagesAsync(1, Timeout()));
-        await _relay.WaitForAttemptAsync(id, "retry.test", "sent", Timeout());
-        Assert.Contains(_relay.Logs.Lines, l => l.EventId == 5006 && l.Message.Contains(id, StringComparison.Ordinal));
+        await Relay.WaitForAttemptAsync(id, "retry.test", "sent", Timeout());
+        Assert.Contains(Relay.Logs.Lines, l => l.EventId == 5006 && l.Message.Contains(id, StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Retry_Stopped_DeliveredAsSoonAsTheRelayStarts()
     {
         var (id, mx) = await DeferredOnceAsync("retrystopped.test", "bob@retrystopped.test");
-        await _relay.StopRelayAsync();
+        await Relay.StopRelayAsync();
 
-        var (code, output, _) = await _relay.RunCliAsync("queue", "retry", id);
-        await _relay.StartRelayAsync();
+        var (code, output, _) = await Relay.RunCliAsync("queue", "retry", id);
+        await Relay.StartRelayAsync();
 
         Assert.True(code == 0, output);
         Assert.Contains("the relay is not running and delivers it when it starts", output, StringComparison.Ordinal);
         Assert.Single(await mx.WaitForMessagesAsync(1, Timeout()));
-        await _relay.WaitForAttemptAsync(id, "retrystopped.test", "sent", Timeout());
+        await Relay.WaitForAttemptAsync(id, "retrystopped.test", "sent", Timeout());
     }
 
     [Fact]
@@ -234,21 +213,21 @@ public sealed class QueueCommandTests : IAsyncLifetime
     {
         var (first, mx) = await DeferredOnceAsync("all.test", "bob@all.test");
         var (second, _) = await DeferredOnceAsync("all.test", "carol@all.test");
-        await _relay.WaitForScheduledAsync(2, Timeout());
+        await Relay.WaitForScheduledAsync(2, Timeout());
 
-        var (code, output, _) = await _relay.RunCliAsync("queue", "retry", "--all");
+        var (code, output, _) = await Relay.RunCliAsync("queue", "retry", "--all");
 
         Assert.True(code == 0, output);
         Assert.Contains("2 messages due now", output, StringComparison.Ordinal);
         Assert.Equal(2, (await mx.WaitForMessagesAsync(2, Timeout())).Count);
-        await _relay.WaitForAttemptAsync(first, "all.test", "sent", Timeout());
-        await _relay.WaitForAttemptAsync(second, "all.test", "sent", Timeout());
+        await Relay.WaitForAttemptAsync(first, "all.test", "sent", Timeout());
+        await Relay.WaitForAttemptAsync(second, "all.test", "sent", Timeout());
     }
 
     [Fact]
     public async Task RetryAll_EmptyQueue_NothingToDo()
     {
-        var (code, _, error) = await _relay.RunCliAsync("queue", "retry", "--all");
+        var (code, _, error) = await Relay.RunCliAsync("queue", "retry", "--all");
 
         Assert.Equal(1, code);
         Assert.Contains("the queue is empty", error, StringComparison.Ordinal);
@@ -262,22 +241,22 @@ public sealed class QueueCommandTests : IAsyncLifetime
         var (id, mx) = await DeferredOnceAsync("gone.test", "bob@gone.test");
         if (relayStopped)
         {
-            await _relay.StopRelayAsync();
+            await Relay.StopRelayAsync();
         }
 
-        var (code, output, _) = await _relay.RunCliAsync("queue", "delete", id);
+        var (code, output, _) = await Relay.RunCliAsync("queue", "delete", id);
         if (relayStopped)
         {
-            await _relay.StartRelayAsync();
+            await Relay.StartRelayAsync();
         }
 
         Assert.True(code == 0, output);
         Assert.Contains($"{id}: deleted without a bounce; 1 pending recipient(s) will not get it: bob@gone.test", output, StringComparison.Ordinal);
-        Assert.Empty(await _relay.Spool.ListAsync());
+        Assert.Empty(await Relay.Spool.ListAsync());
         await PastRetryTimeWithCanaryAsync(mx, "gone.test", 1);
         Assert.Equal(["canary@gone.test"], Assert.Single(mx.Messages).Recipients);
         Assert.Equal(1, mx.RecipientAttempts("bob@gone.test"));
-        Assert.Empty(_senderMx.Messages);
+        Assert.Empty(SenderMx.Messages);
     }
 
     [Theory]
@@ -288,18 +267,18 @@ public sealed class QueueCommandTests : IAsyncLifetime
         var (id, mx) = await DeferredOnceAsync("refused.test", "bob@refused.test", "carol@refused.test");
         if (relayStopped)
         {
-            await _relay.StopRelayAsync();
+            await Relay.StopRelayAsync();
         }
 
-        var (code, output, _) = await _relay.RunCliAsync("queue", "bounce", id);
+        var (code, output, _) = await Relay.RunCliAsync("queue", "bounce", id);
         if (relayStopped)
         {
-            await _relay.StartRelayAsync();
+            await Relay.StartRelayAsync();
         }
 
         Assert.True(code == 0, output);
         Assert.Contains($"{id}: bounced; 2 pending recipient(s) failed: bob@refused.test, carol@refused.test; one DSN queued to {Sender}", output, StringComparison.Ordinal);
-        var dsn = Assert.Single(await _senderMx.WaitForMessagesAsync(1, Timeout()));
+        var dsn = Assert.Single(await SenderMx.WaitForMessagesAsync(1, Timeout()));
         Assert.Equal("", dsn.Sender);
         Assert.Equal([Sender], dsn.Recipients);
         Assert.Contains("Action: failed", dsn.Text, StringComparison.Ordinal);
@@ -308,7 +287,7 @@ public sealed class QueueCommandTests : IAsyncLifetime
         Assert.Contains("cancelled by the relay operator", dsn.Text, StringComparison.Ordinal);
 
         await PastRetryTimeWithCanaryAsync(mx, "refused.test", 1);
-        Assert.Single(_senderMx.Messages);
+        Assert.Single(SenderMx.Messages);
         Assert.Equal(["canary@refused.test"], Assert.Single(mx.Messages).Recipients);
     }
 
@@ -316,27 +295,27 @@ public sealed class QueueCommandTests : IAsyncLifetime
     public async Task Bounce_ABounceThatIsDeferred_RemovedWithoutAnotherDsn()
     {
         // A 550 makes a DSN (null sender); the sender's MX defers it, so it waits in the queue.
-        var mx = await _internet.AddMxHostAsync("nouser.test", 10, "mx1.nouser.test");
+        var mx = await Internet.AddMxHostAsync("nouser.test", 10, "mx1.nouser.test");
         mx.SetRecipientReply("nobody@nouser.test", RecipientReply.RejectPermanently);
-        _senderMx.SetRecipientReply(Sender, RecipientReply.RejectTemporarily);
-        var original = RelayTestHost.QueueIdOf(await _relay.SendAsync(Sender, ["nobody@nouser.test"]));
-        var queued = await _relay.Logs.WaitForAsync(l => l.EventId == 3007 && l.Message.Contains(original, StringComparison.Ordinal), Timeout());
+        SenderMx.SetRecipientReply(Sender, RecipientReply.RejectTemporarily);
+        var original = RelayTestHost.QueueIdOf(await Relay.SendAsync(Sender, ["nobody@nouser.test"]));
+        var queued = await Relay.Logs.WaitForAsync(l => l.EventId == 3007 && l.Message.Contains(original, StringComparison.Ordinal), Timeout());
         var dsnId = queued.Message.Split("dsn_id=")[1].Split(' ')[0];
-        await _relay.Logs.WaitForAsync(l => l.EventId == 3006 && l.Message.Contains(dsnId, StringComparison.Ordinal), Timeout());
+        await Relay.Logs.WaitForAsync(l => l.EventId == 3006 && l.Message.Contains(dsnId, StringComparison.Ordinal), Timeout());
 
-        var (code, output, _) = await _relay.RunCliAsync("queue", "bounce", dsnId);
+        var (code, output, _) = await Relay.RunCliAsync("queue", "bounce", dsnId);
 
         Assert.True(code == 0, output);
         Assert.Contains("no DSN: the sender is <>", output, StringComparison.Ordinal);
-        Assert.Empty(await _relay.Spool.ListAsync());
-        Assert.DoesNotContain(_relay.Logs.Lines, l => l.EventId == 3007 && l.Message.Contains($"queue_id={dsnId} ", StringComparison.Ordinal));
+        Assert.Empty(await Relay.Spool.ListAsync());
+        Assert.DoesNotContain(Relay.Logs.Lines, l => l.EventId == 3007 && l.Message.Contains($"queue_id={dsnId} ", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Delete_WhileAnAttemptRuns_WaitsForItThenDeletes()
     {
-        await using var relay = await RelayTestHost.StartAsync(_internet, s => s["Relay:Delivery:CommandTimeout"] = "00:10:00");
-        var stalling = await _internet.AddBrokenMxHostAsync("stall.test", 10, "mx1.stall.test", BrokenSmtpBehavior.StallAfterGreeting);
+        await using var relay = await RelayTestHost.StartAsync(Internet, s => s["Relay:Delivery:CommandTimeout"] = "00:10:00");
+        var stalling = await Internet.AddBrokenMxHostAsync("stall.test", 10, "mx1.stall.test", BrokenSmtpBehavior.StallAfterGreeting);
         var id = RelayTestHost.QueueIdOf(await relay.SendAsync(Sender, ["bob@stall.test"]));
         await UntilAsync(() => stalling.ConnectionCount > 0); // the attempt is in flight, stalled after the greeting
 
@@ -356,8 +335,8 @@ public sealed class QueueCommandTests : IAsyncLifetime
     [Fact]
     public async Task Delete_AttemptStillRunningAtTheDeadline_BusyNothingChanged()
     {
-        await using var relay = await RelayTestHost.StartAsync(_internet, s => s["Relay:Delivery:CommandTimeout"] = "00:10:00");
-        var stalling = await _internet.AddBrokenMxHostAsync("slow.test", 10, "mx1.slow.test", BrokenSmtpBehavior.StallAfterGreeting);
+        await using var relay = await RelayTestHost.StartAsync(Internet, s => s["Relay:Delivery:CommandTimeout"] = "00:10:00");
+        var stalling = await Internet.AddBrokenMxHostAsync("slow.test", 10, "mx1.slow.test", BrokenSmtpBehavior.StallAfterGreeting);
         var id = RelayTestHost.QueueIdOf(await relay.SendAsync(Sender, ["bob@slow.test"]));
         await UntilAsync(() => stalling.ConnectionCount > 0); // the attempt is in flight, stalled after the greeting
 
@@ -377,51 +356,51 @@ public sealed class QueueCommandTests : IAsyncLifetime
     public async Task Retry_LockHeldButNobodyAnswers_Exit3RequestWithdrawn()
     {
         var (id, _) = await DeferredOnceAsync("hung.test", "bob@hung.test");
-        await _relay.StopRelayAsync();
-        var spool = _relay.Settings["Relay:Spool:Path"]!;
+        await Relay.StopRelayAsync();
+        var spool = Relay.Settings["Relay:Spool:Path"]!;
         using var hung = ServiceLock.TryAcquire(spool); // a relay that holds the lock and does nothing
         var control = new ControlFolder(spool);
 
-        var retrying = _relay.RunCliAsync("queue", "retry", id);
+        var retrying = Relay.RunCliAsync("queue", "retry", id);
         await UntilAsync(() => control.PendingRequestIds().Count > 0);
 
-        _relay.Time.Advance(TimeSpan.FromSeconds(10));
+        Relay.Time.Advance(TimeSpan.FromSeconds(10));
 
         var (code, _, error) = await retrying.WaitAsync(Timeout());
         Assert.Equal(3, code);
         Assert.Contains("nobody took the request within 10 s", error, StringComparison.Ordinal);
         Assert.Contains("nothing was changed", error, StringComparison.Ordinal);
         Assert.Empty(control.PendingRequestIds());
-        Assert.Single(await _relay.SpoolOnDisk.ListAsync());
+        Assert.Single(await Relay.SpoolOnDisk.ListAsync());
     }
 
     [Fact]
     public async Task Delete_LockFreedWhileWaiting_AppliedDirectlyAfterAll()
     {
         var (id, _) = await DeferredOnceAsync("freed.test", "bob@freed.test");
-        await _relay.StopRelayAsync();
-        var spool = _relay.Settings["Relay:Spool:Path"]!;
+        await Relay.StopRelayAsync();
+        var spool = Relay.Settings["Relay:Spool:Path"]!;
         var other = ServiceLock.TryAcquire(spool); // another command, busy for a moment
         var control = new ControlFolder(spool);
 
-        var deleting = _relay.RunCliAsync("queue", "delete", id);
+        var deleting = Relay.RunCliAsync("queue", "delete", id);
         await UntilAsync(() => control.PendingRequestIds().Count > 0);
         other!.Dispose();
-        _relay.Time.Advance(TimeSpan.FromSeconds(10));
+        Relay.Time.Advance(TimeSpan.FromSeconds(10));
 
         var (code, output, _) = await deleting.WaitAsync(Timeout());
         Assert.True(code == 0, output);
         Assert.Contains($"{id}: deleted without a bounce", output, StringComparison.Ordinal);
         Assert.Empty(control.PendingRequestIds());
-        Assert.Empty(await _relay.SpoolOnDisk.ListAsync());
+        Assert.Empty(await Relay.SpoolOnDisk.ListAsync());
     }
 
     [Fact]
     public async Task SecondRelay_SameSpool_RefusesToStart()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => RelayTestHost.StartAsync(_internet, s =>
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => RelayTestHost.StartAsync(Internet, s =>
         {
-            s["Relay:Spool:Path"] = _relay.Settings["Relay:Spool:Path"];
+            s["Relay:Spool:Path"] = Relay.Settings["Relay:Spool:Path"];
             s["Relay:Control:StartLockWait"] = "00:00:00";
         }));
 
