@@ -21,6 +21,9 @@ public sealed class MessageDelivery(
     TimeProvider time,
     ILogger<MessageDelivery> logger)
 {
+    /// <summary>How many recipient domains of one message are attempted at the same time.</summary>
+    public const int MaxParallelDomains = 8;
+
     /// <summary>Attempts delivery of <paramref name="envelope"/>; returns true when the message is done (removed from the queue).</summary>
     public async Task<bool> DeliverAsync(Envelope envelope, CancellationToken cancellationToken)
     {
@@ -53,12 +56,22 @@ public sealed class MessageDelivery(
 
         // Several domains: each one's deliveries are written as soon as it finishes, so a crash, or a
         // shutdown that interrupts a slow domain, does not send the finished domains' copies again.
+        // At most MaxParallelDomains at a time: one message to 300 domains must not open 300 sessions.
         using var writing = new SemaphoreSlim(1);
+        using var slots = new SemaphoreSlim(MaxParallelDomains);
         var tasks = work.Select(async w =>
         {
-            var attempt = await domains.DeliverAsync(envelope, w.Domain, w.Recipients, path, cancellationToken);
-            await RecordDeliveredAsync(envelope, attempt, writing);
-            return attempt;
+            await slots.WaitAsync(cancellationToken);
+            try
+            {
+                var attempt = await domains.DeliverAsync(envelope, w.Domain, w.Recipients, path, cancellationToken);
+                await RecordDeliveredAsync(envelope, attempt, writing);
+                return attempt;
+            }
+            finally
+            {
+                slots.Release();
+            }
         });
         return [.. await Task.WhenAll(tasks)];
     }

@@ -133,4 +133,38 @@ public sealed class DeliveryDecisionTests : RelayScenario
         Assert.Equal(RecipientStatus.Pending, Assert.Single(duringTrouble!.Recipients).Status);
         await Relay.Logs.WaitForAsync(l => l.EventId == 3005 && l.Message.Contains(id, StringComparison.Ordinal), Timeout());
     }
+
+    [Fact]
+    public async Task ManyDomains_OneMessage_AtMostEightSessionsAtOnce()
+    {
+        // Every MX stalls after its greeting and the command timeout is long: sessions stay open, so
+        // the count seen once eight are open cannot grow unless the bound is missing.
+        await using var relay = await RelayTestHost.StartAsync(Internet, s =>
+        {
+            s["Relay:Delivery:CommandTimeout"] = "00:10:00";
+            s["Relay:Delivery:ShutdownGrace"] = "00:00:00";
+        });
+        var servers = new List<BrokenSmtpServer>();
+        for (var i = 0; i < 10; i++)
+        {
+            servers.Add(await Internet.AddBrokenMxHostAsync($"d{i}.test", 10, $"mx.d{i}.test", BrokenSmtpBehavior.StallAfterGreeting));
+        }
+
+        await relay.SendAsync(Sender, [.. Enumerable.Range(0, 10).Select(i => $"bob@d{i}.test")]);
+        var bound = Timeout();
+        while (servers.Sum(s => s.ConnectionCount) < MtaStsRelay.Delivery.MessageDelivery.MaxParallelDomains)
+        {
+            await Task.Delay(10, bound);
+        }
+
+        await relay.WaitForScheduledAsync(0, bound);
+        var open = servers.Sum(s => s.ConnectionCount);
+        await relay.StopRelayAsync();
+        foreach (var server in servers)
+        {
+            await server.DisposeAsync();
+        }
+
+        Assert.Equal(MtaStsRelay.Delivery.MessageDelivery.MaxParallelDomains, open);
+    }
 }
