@@ -74,7 +74,7 @@ public sealed class RelayListener : BackgroundService
             if (listenerFactory.Failures.Count > 0)
             {
                 server.Shutdown();
-                throw new IOException($"cannot listen: {listenerFactory.Failures[0].Message}", listenerFactory.Failures[0]);
+                throw new ListenException($"cannot listen: {listenerFactory.Failures[0].Message}", listenerFactory.Failures[0]);
             }
 
             foreach (var (bound, endpoint) in listenerFactory.BoundEndPoints.Zip(endpoints))
