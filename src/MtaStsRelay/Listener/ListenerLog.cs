@@ -4,7 +4,8 @@ namespace MtaStsRelay.Listener;
 
 /// <summary>
 /// One log method per listener event, fixed event ids 1100–1199. Accepted messages carry the queue
-/// id; refusals carry the client address, so both can be followed with grep.
+/// id; refusals carry the client address, so both can be followed with grep. Text the client chose
+/// (addresses, user names) goes through <see cref="LogText.Bounded"/> first.
 /// </summary>
 internal static partial class ListenerLog
 {

@@ -45,7 +45,7 @@ internal sealed class RelayAccessFilter(
     {
         if (!MayRelay(context))
         {
-            logger.RelayDenied(SessionInfo.ClientText(context), SessionInfo.Address(to));
+            logger.RelayDenied(SessionInfo.ClientText(context), LogText.Bounded(SessionInfo.Address(to)));
             metrics?.Refused(RefusalReason.RelayDenied);
             throw Refuse(554, "5.7.1 Relay access denied");
         }
@@ -55,7 +55,7 @@ internal sealed class RelayAccessFilter(
         if (accepted >= maxRecipients)
         {
             // 452, not 5xx: RFC 5321 §4.5.3.1.10, the client sends the rest in another transaction.
-            logger.TooManyRecipients(SessionInfo.ClientText(context), SessionInfo.Address(to), maxRecipients);
+            logger.TooManyRecipients(SessionInfo.ClientText(context), LogText.Bounded(SessionInfo.Address(to)), maxRecipients);
             metrics?.Refused(RefusalReason.TooManyRecipients);
             throw Refuse(452, "4.5.3 Too many recipients");
         }
@@ -78,19 +78,20 @@ internal sealed class RelayAccessFilter(
     /// </summary>
     private void RefuseMalformed(ISessionContext context, IMailbox mailbox)
     {
+        // Length first: the non-ASCII refusal logs the address.
         var address = SessionInfo.Address(mailbox);
-        if (!SessionInfo.IsAscii(mailbox))
-        {
-            logger.NonAsciiAddress(SessionInfo.ClientText(context), address);
-            metrics?.Refused(RefusalReason.NonAsciiAddress);
-            throw Refuse(553, "5.6.7 Non-ASCII addresses are not supported; use an A-label (xn--) domain");
-        }
-
         if (address.Length > MaxPathLength)
         {
             logger.AddressTooLong(SessionInfo.ClientText(context), address.Length);
             metrics?.Refused(RefusalReason.AddressTooLong);
             throw Refuse(501, "5.1.3 Address longer than 256 characters");
+        }
+
+        if (!SessionInfo.IsAscii(mailbox))
+        {
+            logger.NonAsciiAddress(SessionInfo.ClientText(context), LogText.Bounded(address));
+            metrics?.Refused(RefusalReason.NonAsciiAddress);
+            throw Refuse(553, "5.6.7 Non-ASCII addresses are not supported; use an A-label (xn--) domain");
         }
     }
 

@@ -128,7 +128,7 @@ public sealed class RelayListener : BackgroundService
 
         var server = new SmtpServer.SmtpServer(builder.Build(), services);
         server.SessionCreated += (_, e) => SessionEvents.Watch(e.Context, logger, options.Limits.MaxMessageSize, metrics);
-        server.SessionFaulted += (_, e) => logger.SessionFaulted(SessionInfo.ClientText(e.Context), e.Exception.Message);
+        server.SessionFaulted += (_, e) => logger.SessionFaulted(SessionInfo.ClientText(e.Context), LogText.Bounded(e.Exception.Message));
         return server;
     }
 }
