@@ -118,7 +118,10 @@ public sealed class ListenerLimits
     /// <summary>Concurrent connections over all endpoints; the next one gets 421 4.7.0.</summary>
     public int MaxSessions { get; set; } = 100;
 
-    /// <summary>How long to wait for each command line (RFC 5321 §4.5.3.2.7 suggests 5 minutes).</summary>
+    /// <summary>
+    /// How long to wait for each command line (RFC 5321 §4.5.3.2.7 suggests 5 minutes), and for a
+    /// STARTTLS handshake to finish.
+    /// </summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>

@@ -15,8 +15,9 @@ namespace MtaStsRelay.Listener;
 /// <remarks>
 /// Refusals are thrown as <see cref="SmtpResponseException"/>: returning false would always give
 /// 550, while the right codes here are 530, 554, 452 and 553. SmtpServer appends
-/// ", N retry(ies) remaining." to such replies and closes the session after MaxRetryCount (5)
-/// refusals in a row; a session that keeps being refused has nothing to gain from staying.
+/// ", N retry(ies) remaining." to such replies and closes the session after MaxRetryCount
+/// refusals in a row, which RelayListener sets above MaxRecipients so that the 452s of one
+/// oversized batch never end the session before DATA.
 /// </remarks>
 internal sealed class RelayAccessFilter(
     AllowedNetworks allowedNetworks,
