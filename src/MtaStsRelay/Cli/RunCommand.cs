@@ -48,7 +48,7 @@ internal static class RunCommand
             await context.Error.WriteLineAsync($"mtasts-relay: configuration error: {e.Message}");
             return ConfigurationError;
         }
-        catch (ListenException e)
+        catch (Exception e) when (IsBindFailure(e))
         {
             await context.Error.WriteLineAsync($"mtasts-relay: cannot start: {e.Message}");
             return CannotListen;
@@ -66,5 +66,22 @@ internal static class RunCommand
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// The SMTP listener throws <see cref="ListenException"/>; Kestrel (Relay:Metrics) an
+    /// IOException with the socket's error inside. A spool folder's IOException has no socket in it.
+    /// </summary>
+    private static bool IsBindFailure(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is ListenException or System.Net.Sockets.SocketException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -61,7 +61,7 @@ public sealed class DiagnosticsServer(
         catch (IOException e)
         {
             Dispose();
-            throw new Listener.ListenException($"{MetricsOptions.SectionName}: cannot listen on {new IPEndPoint(address, settings.Port)}: {e.Message}", e);
+            throw new IOException($"{MetricsOptions.SectionName}: cannot listen on {new IPEndPoint(address, settings.Port)}: {e.Message}", e);
         }
 
         var bound = _server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
