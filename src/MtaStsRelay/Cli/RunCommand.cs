@@ -3,14 +3,21 @@ using System.CommandLine;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using MtaStsRelay.Configuration;
+using MtaStsRelay.Listener;
 
 namespace MtaStsRelay.Cli;
 
 /// <summary><c>mtasts-relay [run]</c>: starts the relay service until SIGTERM/Ctrl-C.</summary>
 internal static class RunCommand
 {
-    /// <summary>Exit code for a configuration error (the message names the key).</summary>
+    /// <summary>Exit code for a configuration error (the message names the key); restarting cannot help.</summary>
     public const int ConfigurationError = 3;
+
+    /// <summary>
+    /// Exit code when an address could not be bound (port in use, address not up yet): often gone
+    /// seconds later at boot, so the systemd unit restarts on it, unlike <see cref="ConfigurationError"/>.
+    /// </summary>
+    public const int CannotListen = 4;
 
     public static Command Create(CliContext context)
     {
@@ -41,9 +48,14 @@ internal static class RunCommand
             await context.Error.WriteLineAsync($"mtasts-relay: configuration error: {e.Message}");
             return ConfigurationError;
         }
+        catch (Exception e) when (IsBindFailure(e))
+        {
+            await context.Error.WriteLineAsync($"mtasts-relay: cannot start: {e.Message}");
+            return CannotListen;
+        }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
         {
-            // A port in use, a spool folder that cannot be created: the admin's to fix, not a crash.
+            // A spool folder that cannot be created: the admin's to fix, not a crash.
             await context.Error.WriteLineAsync($"mtasts-relay: cannot start: {e.Message}");
             return ConfigurationError;
         }
@@ -54,5 +66,22 @@ internal static class RunCommand
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// The SMTP listener throws <see cref="ListenException"/>; Kestrel (Relay:Metrics) an
+    /// IOException with the socket's error inside. A spool folder's IOException has no socket in it.
+    /// </summary>
+    private static bool IsBindFailure(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is ListenException or System.Net.Sockets.SocketException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

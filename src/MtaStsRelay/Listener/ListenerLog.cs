@@ -4,7 +4,8 @@ namespace MtaStsRelay.Listener;
 
 /// <summary>
 /// One log method per listener event, fixed event ids 1100–1199. Accepted messages carry the queue
-/// id; refusals carry the client address, so both can be followed with grep.
+/// id; refusals carry the client address, so both can be followed with grep. Text the client chose
+/// (addresses, user names) goes through <see cref="LogText.Bounded"/> first.
 /// </summary>
 internal static partial class ListenerLog
 {
@@ -58,6 +59,12 @@ internal static partial class ListenerLog
 
     [LoggerMessage(EventId = 1117, Level = LogLevel.Warning, Message = "Listener certificate {Path} changed but cannot be loaded: {Reason}; still using {Subject}, expires {NotAfter:u}")]
     public static partial void CertificateReloadFailed(this ILogger logger, string path, string reason, string subject, DateTime notAfter);
+
+    [LoggerMessage(EventId = 1118, Level = LogLevel.Warning, Message = "Connection from {Client} refused with 554: not in Relay:AllowedNetworks, and no Relay:Auth:Users to log in as")]
+    public static partial void ConnectionDenied(this ILogger logger, string client);
+
+    [LoggerMessage(EventId = 1119, Level = LogLevel.Warning, Message = "Connection from {Client} refused: {Limit} sessions from outside Relay:AllowedNetworks open (half of Relay:Limits:MaxSessions)")]
+    public static partial void TooManyOutsiderSessions(this ILogger logger, string client, int limit);
 
     [LoggerMessage(EventId = 1113, Level = LogLevel.Information, Message = "Listener stopped")]
     public static partial void Stopped(this ILogger logger);

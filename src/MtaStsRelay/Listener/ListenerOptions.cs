@@ -81,7 +81,7 @@ public sealed class RelayAuthOptions
 /// <summary>One user (<c>Relay:Auth:Users:N</c>).</summary>
 public sealed class RelayUserOptions
 {
-    /// <summary>The user name, compared exactly (case-sensitive).</summary>
+    /// <summary>The user name, compared exactly (case-sensitive); two users may not differ only in case.</summary>
     public string UserName { get; set; } = "";
 
     /// <summary>
@@ -94,6 +94,21 @@ public sealed class RelayUserOptions
 /// <summary>Limits (<c>Relay:Limits</c>).</summary>
 public sealed class ListenerLimits
 {
+    /// <summary>The largest <see cref="MaxMessageSize"/> accepted: a message is held in memory while it is received.</summary>
+    internal const int MaxMessageSizeCeiling = 1 << 30;
+
+    /// <summary>The largest <see cref="MaxRecipients"/> accepted.</summary>
+    internal const int MaxRecipientsCeiling = 100_000;
+
+    /// <summary>The largest <see cref="MaxSessions"/> accepted.</summary>
+    internal const int MaxSessionsCeiling = 10_000;
+
+    /// <summary>The longest <see cref="CommandTimeout"/> accepted.</summary>
+    internal static readonly TimeSpan CommandTimeoutCeiling = TimeSpan.FromHours(1);
+
+    /// <summary>The longest <see cref="SessionTimeout"/> accepted.</summary>
+    internal static readonly TimeSpan SessionTimeoutCeiling = TimeSpan.FromDays(1);
+
     /// <summary>The largest message accepted, in bytes (35 MiB, Exchange Online's limit). Enforced on the bytes received, not only on SIZE=.</summary>
     public int MaxMessageSize { get; set; } = 36_700_160;
 
@@ -103,7 +118,10 @@ public sealed class ListenerLimits
     /// <summary>Concurrent connections over all endpoints; the next one gets 421 4.7.0.</summary>
     public int MaxSessions { get; set; } = 100;
 
-    /// <summary>How long to wait for each command line (RFC 5321 §4.5.3.2.7 suggests 5 minutes).</summary>
+    /// <summary>
+    /// How long to wait for each command line (RFC 5321 §4.5.3.2.7 suggests 5 minutes), and for a
+    /// STARTTLS handshake to finish.
+    /// </summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>

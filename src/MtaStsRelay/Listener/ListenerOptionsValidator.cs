@@ -21,17 +21,27 @@ internal sealed class ListenerOptionsValidator : IValidateOptions<ListenerOption
             ValidateEndpoint($"{Root}:Listen:{i}", options.Listen[i], failures);
         }
 
-        for (var i = 0; i < options.AllowedNetworks.Count; i++)
-        {
-            if (!AllowedNetworks.TryParse(options.AllowedNetworks[i], out _))
-            {
-                failures.Add($"{Root}:AllowedNetworks:{i}: '{options.AllowedNetworks[i]}' is not a CIDR network (write 192.0.2.7/32 for a single address)");
-            }
-        }
-
+        ValidateNetworks(options.AllowedNetworks, failures);
         ValidateUsers(options, failures);
         ValidateLimits(options.Limits, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateNetworks(List<string> networks, List<string> failures)
+    {
+        for (var i = 0; i < networks.Count; i++)
+        {
+            var key = $"{Root}:AllowedNetworks:{i}";
+            if (!AllowedNetworks.TryParse(networks[i], out var network))
+            {
+                failures.Add($"{key}: '{networks[i]}' is not a CIDR network (write 192.0.2.7/32 for a single address)");
+            }
+            else if (AllowedNetworks.IsTooWide(network))
+            {
+                failures.Add($"{key}: '{networks[i]}' would make an open relay; allow at most an IPv4 /{AllowedNetworks.MinIPv4Prefix} "
+                    + $"or an IPv6 /{AllowedNetworks.MinIPv6Prefix} (not covering ::ffff:0:0/96), and use Relay:Auth:Users for senders elsewhere");
+            }
+        }
     }
 
     private static void ValidateHostName(string? hostName, List<string> failures)
@@ -101,12 +111,19 @@ internal sealed class ListenerOptionsValidator : IValidateOptions<ListenerOption
     private static void ValidateUsers(ListenerOptions options, List<string> failures)
     {
         var users = options.Auth.Users;
+        var firstIndex = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < users.Count; i++)
         {
             var key = $"{Root}:Auth:Users:{i}";
             if (string.IsNullOrWhiteSpace(users[i].UserName))
             {
                 failures.Add($"{key}:UserName must not be empty");
+            }
+            else if (!firstIndex.TryAdd(users[i].UserName, i))
+            {
+                // Two entries with one name: which password would count? Names differing only in
+                // case are refused too, since they are easily mistaken for each other.
+                failures.Add($"{key}:UserName: '{users[i].UserName}' is already {Root}:Auth:Users:{firstIndex[users[i].UserName]}:UserName (names must differ in more than case)");
             }
 
             if (!PasswordHasher.TryDecode(users[i].PasswordHash, out var iterations, out _, out _))
@@ -128,29 +145,28 @@ internal sealed class ListenerOptionsValidator : IValidateOptions<ListenerOption
     private static void ValidateLimits(ListenerLimits limits, List<string> failures)
     {
         const string key = $"{Root}:Limits";
-        if (limits.MaxMessageSize <= 0)
-        {
-            failures.Add($"{key}:MaxMessageSize must be positive");
-        }
+        CheckRange(failures, $"{key}:MaxMessageSize", limits.MaxMessageSize, ListenerLimits.MaxMessageSizeCeiling, "1 GiB (1073741824 bytes)");
+        CheckRange(failures, $"{key}:MaxRecipients", limits.MaxRecipients, ListenerLimits.MaxRecipientsCeiling, "100000");
+        CheckRange(failures, $"{key}:MaxSessions", limits.MaxSessions, ListenerLimits.MaxSessionsCeiling, "10000");
+        CheckRange(failures, $"{key}:CommandTimeout", limits.CommandTimeout, ListenerLimits.CommandTimeoutCeiling, "01:00:00");
+        CheckRange(failures, $"{key}:SessionTimeout", limits.SessionTimeout, ListenerLimits.SessionTimeoutCeiling, "1.00:00:00");
+    }
 
-        if (limits.MaxRecipients <= 0)
+    /// <summary>
+    /// Positive and at most <paramref name="ceiling"/>. The ceilings catch slips such as a bare
+    /// "300" for a timeout, which binds to 300 days and fails at run time (a timer cannot wait more
+    /// than ~49 days).
+    /// </summary>
+    private static void CheckRange<T>(List<string> failures, string key, T value, T ceiling, string ceilingText)
+        where T : IComparable<T>
+    {
+        if (value.CompareTo(default!) <= 0)
         {
-            failures.Add($"{key}:MaxRecipients must be positive");
+            failures.Add($"{key} must be positive");
         }
-
-        if (limits.MaxSessions <= 0)
+        else if (value.CompareTo(ceiling) > 0)
         {
-            failures.Add($"{key}:MaxSessions must be positive");
-        }
-
-        if (limits.CommandTimeout <= TimeSpan.Zero)
-        {
-            failures.Add($"{key}:CommandTimeout must be positive");
-        }
-
-        if (limits.SessionTimeout <= TimeSpan.Zero)
-        {
-            failures.Add($"{key}:SessionTimeout must be positive");
+            failures.Add($"{key} must be at most {ceilingText}, not {value}");
         }
     }
 }

@@ -15,8 +15,9 @@ namespace MtaStsRelay.Listener;
 /// <remarks>
 /// Refusals are thrown as <see cref="SmtpResponseException"/>: returning false would always give
 /// 550, while the right codes here are 530, 554, 452 and 553. SmtpServer appends
-/// ", N retry(ies) remaining." to such replies and closes the session after MaxRetryCount (5)
-/// refusals in a row; a session that keeps being refused has nothing to gain from staying.
+/// ", N retry(ies) remaining." to such replies and closes the session after MaxRetryCount
+/// refusals in a row, which RelayListener sets above MaxRecipients so that the 452s of one
+/// oversized batch never end the session before DATA.
 /// </remarks>
 internal sealed class RelayAccessFilter(
     AllowedNetworks allowedNetworks,
@@ -45,7 +46,7 @@ internal sealed class RelayAccessFilter(
     {
         if (!MayRelay(context))
         {
-            logger.RelayDenied(SessionInfo.ClientText(context), SessionInfo.Address(to));
+            logger.RelayDenied(SessionInfo.ClientText(context), LogText.Bounded(SessionInfo.Address(to)));
             metrics?.Refused(RefusalReason.RelayDenied);
             throw Refuse(554, "5.7.1 Relay access denied");
         }
@@ -55,7 +56,7 @@ internal sealed class RelayAccessFilter(
         if (accepted >= maxRecipients)
         {
             // 452, not 5xx: RFC 5321 §4.5.3.1.10, the client sends the rest in another transaction.
-            logger.TooManyRecipients(SessionInfo.ClientText(context), SessionInfo.Address(to), maxRecipients);
+            logger.TooManyRecipients(SessionInfo.ClientText(context), LogText.Bounded(SessionInfo.Address(to)), maxRecipients);
             metrics?.Refused(RefusalReason.TooManyRecipients);
             throw Refuse(452, "4.5.3 Too many recipients");
         }
@@ -78,19 +79,20 @@ internal sealed class RelayAccessFilter(
     /// </summary>
     private void RefuseMalformed(ISessionContext context, IMailbox mailbox)
     {
+        // Length first: the non-ASCII refusal logs the address.
         var address = SessionInfo.Address(mailbox);
-        if (!SessionInfo.IsAscii(mailbox))
-        {
-            logger.NonAsciiAddress(SessionInfo.ClientText(context), address);
-            metrics?.Refused(RefusalReason.NonAsciiAddress);
-            throw Refuse(553, "5.6.7 Non-ASCII addresses are not supported; use an A-label (xn--) domain");
-        }
-
         if (address.Length > MaxPathLength)
         {
             logger.AddressTooLong(SessionInfo.ClientText(context), address.Length);
             metrics?.Refused(RefusalReason.AddressTooLong);
             throw Refuse(501, "5.1.3 Address longer than 256 characters");
+        }
+
+        if (!SessionInfo.IsAscii(mailbox))
+        {
+            logger.NonAsciiAddress(SessionInfo.ClientText(context), LogText.Bounded(address));
+            metrics?.Refused(RefusalReason.NonAsciiAddress);
+            throw Refuse(553, "5.6.7 Non-ASCII addresses are not supported; use an A-label (xn--) domain");
         }
     }
 

@@ -21,8 +21,10 @@ namespace MtaStsRelay.Listener;
 /// Settings that differ from SmtpServer's defaults, and why (libraries.md §1): a greeting without the
 /// library version; TLS 1.2 and 1.3 (the default is 1.2 only); STARTTLS when a certificate is
 /// configured; the size limit enforced on the bytes received (Strict), not only on SIZE=; a session
-/// timeout of 30 minutes instead of 2; a cap on concurrent sessions; our EHLO reply (no SMTPUTF8);
-/// a real authenticator (the default accepts anyone).
+/// timeout of 30 minutes instead of 2; a cap on concurrent sessions, of which strangers get at most
+/// half, and none when no user could log in; a bounded STARTTLS handshake; enough retries for a
+/// batch of refused recipients; our EHLO reply (no SMTPUTF8); a real authenticator (the default
+/// accepts anyone).
 /// Host start waits until every endpoint is bound, and fails if one cannot be.
 /// </remarks>
 public sealed class RelayListener : BackgroundService
@@ -66,15 +68,18 @@ public sealed class RelayListener : BackgroundService
         try
         {
             endpoints.AddRange(options.Listen.Select(e => ListenerEndpoint.Create(e, options.Limits.SessionTimeout, logger)));
-            listenerFactory = new SessionLimitListenerFactory(options.Limits.MaxSessions, logger, metrics);
-            var server = CreateServer(listenerFactory);
+            var networks = new AllowedNetworks(options.AllowedNetworks);
+            var admission = new SessionAdmission(
+                networks, options.Auth.Users.Count > 0, options.Limits.MaxSessions, options.HostName, options.Limits.CommandTimeout, time);
+            listenerFactory = new SessionLimitListenerFactory(admission, logger, metrics);
+            var server = CreateServer(listenerFactory, networks);
 
             // SmtpServer binds every endpoint synchronously inside StartAsync, so failures are known here.
             var running = server.StartAsync(stoppingToken);
             if (listenerFactory.Failures.Count > 0)
             {
                 server.Shutdown();
-                throw new IOException($"cannot listen: {listenerFactory.Failures[0].Message}", listenerFactory.Failures[0]);
+                throw new ListenException($"cannot listen: {listenerFactory.Failures[0].Message}", listenerFactory.Failures[0]);
             }
 
             foreach (var (bound, endpoint) in listenerFactory.BoundEndPoints.Zip(endpoints))
@@ -104,14 +109,22 @@ public sealed class RelayListener : BackgroundService
         base.Dispose();
     }
 
-    private SmtpServer.SmtpServer CreateServer(SessionLimitListenerFactory factory)
+    /// <summary>
+    /// SmtpServer closes a session, silently, after MaxRetryCount refusals in a row (default 5).
+    /// A pipelined batch over Relay:Limits:MaxRecipients gets one 452 per extra RCPT, which must
+    /// not end the session before DATA: the client would retry the same batch forever.
+    /// </summary>
+    internal static int RetryAllowance(int maxRecipients) => (int)Math.Clamp(maxRecipients + 10L, 5, int.MaxValue);
+
+    private SmtpServer.SmtpServer CreateServer(SessionLimitListenerFactory factory, AllowedNetworks networks)
     {
         var hostName = options.HostName;
         var builder = new SmtpServerOptionsBuilder()
             .ServerName(hostName)
             .CustomSmtpGreeting(_ => $"220 {hostName} ESMTP ready")
             .MaxMessageSize(options.Limits.MaxMessageSize, MaxMessageSizeHandling.Strict)
-            .CommandWaitTimeout(options.Limits.CommandTimeout);
+            .CommandWaitTimeout(options.Limits.CommandTimeout)
+            .MaxRetryCount(RetryAllowance(options.Limits.MaxRecipients));
         foreach (var endpoint in endpoints)
         {
             builder.Endpoint(endpoint.Definition);
@@ -123,12 +136,12 @@ public sealed class RelayListener : BackgroundService
         services.Add((ISmtpCommandFactory)new RelayCommandFactory(options.Auth.Users.Count > 0));
         services.Add((IUserAuthenticator)new RelayUserAuthenticator(options.Auth.Users, logger, metrics));
         services.Add((IMailboxFilter)new RelayAccessFilter(
-            new AllowedNetworks(options.AllowedNetworks), tlsRequired.Contains, options.Limits.MaxRecipients, logger, metrics));
+            networks, tlsRequired.Contains, options.Limits.MaxRecipients, logger, metrics));
         services.Add((IMessageStore)new SpoolingMessageStore(spool, hostName, time, logger, metrics));
 
         var server = new SmtpServer.SmtpServer(builder.Build(), services);
         server.SessionCreated += (_, e) => SessionEvents.Watch(e.Context, logger, options.Limits.MaxMessageSize, metrics);
-        server.SessionFaulted += (_, e) => logger.SessionFaulted(SessionInfo.ClientText(e.Context), e.Exception.Message);
+        server.SessionFaulted += (_, e) => logger.SessionFaulted(SessionInfo.ClientText(e.Context), LogText.Bounded(e.Exception.Message));
         return server;
     }
 }

@@ -40,11 +40,11 @@ internal sealed class RelayUserAuthenticator : IUserAuthenticator
 
         if (accepted)
         {
-            logger.Authenticated(user!, client);
+            logger.Authenticated(LogText.Bounded(user), client);
         }
         else
         {
-            logger.AuthenticationFailed(user ?? "", client);
+            logger.AuthenticationFailed(LogText.Bounded(user), client);
             metrics?.Refused(RefusalReason.AuthFailed);
         }
 

@@ -23,7 +23,7 @@ internal static class SessionEvents
                 metrics?.Refused(RefusalReason.TooLarge);
             }
 
-            logger.ErrorReply(SessionInfo.ClientText(e.Context), (int)response.ReplyCode, response.Message);
+            logger.ErrorReply(SessionInfo.ClientText(e.Context), (int)response.ReplyCode, LogText.Bounded(response.Message));
         };
     }
 

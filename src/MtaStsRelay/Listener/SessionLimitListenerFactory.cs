@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.CodeAnalysis;
 using System.IO.Pipelines;
 using System.Net;
 using System.Security.Authentication;
@@ -14,29 +13,30 @@ using SmtpServer.Protocol;
 namespace MtaStsRelay.Listener;
 
 /// <summary>
-/// SmtpServer's endpoint listeners with a cap on concurrent sessions, which the library lacks
-/// (issue #102). Over the cap a new connection gets <c>421 4.7.0 Too many connections</c> and is
-/// closed; a slot frees when a session's pipe is disposed. Also turns Nagle's algorithm off for the
-/// sessions (<see cref="ListenerNoDelay"/>), and records the addresses actually bound (port 0 in
-/// tests) and any endpoint that failed to bind.
+/// SmtpServer's endpoint listeners with admission before any SMTP, which the library lacks (issue
+/// #102): a client outside Relay:AllowedNetworks when no user could log in gets <c>554 5.7.1</c>
+/// instead of a greeting (RFC 5321 §3.1) and never takes a slot; everyone else needs a free
+/// <see cref="SessionSlots"/> slot or gets <c>421 4.7.0 Too many connections</c>. A slot frees when
+/// the session's pipe is disposed. Also turns Nagle's algorithm off for the sessions
+/// (<see cref="ListenerNoDelay"/>), bounds the STARTTLS handshake, and records the addresses
+/// actually bound (port 0 in tests) and any endpoint that failed to bind.
 /// </summary>
 /// <remarks>The recipe verified in the spike of libraries.md §1 ("Max connections").</remarks>
-[SuppressMessage("Reliability", "CA1001", Justification = "SemaphoreSlim needs disposing only when its AvailableWaitHandle is used, and it is not.")]
 internal sealed class SessionLimitListenerFactory : EndpointListenerFactory
 {
-    private readonly int maxSessions;
+    private readonly SessionAdmission admission;
     private readonly ILogger logger;
     private readonly RelayMetrics? metrics;
-    private readonly SemaphoreSlim slots;
+    private readonly SessionSlots slots;
     private readonly ConcurrentQueue<IPEndPoint> bound = new();
     private readonly ConcurrentQueue<Exception> failures = new();
 
-    public SessionLimitListenerFactory(int maxSessions, ILogger logger, RelayMetrics? metrics = null)
+    public SessionLimitListenerFactory(SessionAdmission admission, ILogger logger, RelayMetrics? metrics = null)
     {
-        this.maxSessions = maxSessions;
+        this.admission = admission;
         this.logger = logger;
         this.metrics = metrics;
-        slots = new SemaphoreSlim(maxSessions, maxSessions);
+        slots = new SessionSlots(admission.MaxSessions);
     }
 
     /// <summary>The local end points listening, in the order they were bound.</summary>
@@ -74,6 +74,40 @@ internal sealed class SessionLimitListenerFactory : EndpointListenerFactory
         base.OnEndpointStarted(args);
     }
 
+    /// <summary>The slot for a new connection, or the reply that refuses it (already logged).</summary>
+    private IDisposable? Admit(ISessionContext context, out SmtpResponse refusal)
+    {
+        var client = SessionInfo.ClientText(context);
+        var outsider = !admission.Networks.Contains(SessionInfo.ClientAddress(context));
+        if (outsider && !admission.OutsidersMayAuth)
+        {
+            // Nobody outside the networks can relay without a user to log in as: a session could
+            // only end in 554 at RCPT, and would hold a slot until then.
+            logger.ConnectionDenied(client);
+            metrics?.Refused(RefusalReason.RelayDenied);
+            refusal = new SmtpResponse((SmtpReplyCode)554, $"5.7.1 {admission.HostName} relay access denied");
+            return null;
+        }
+
+        var slot = slots.TryTake(outsider, out var outsiderShareFull);
+        if (slot is null)
+        {
+            if (outsiderShareFull)
+            {
+                logger.TooManyOutsiderSessions(client, slots.OutsiderMax);
+            }
+            else
+            {
+                logger.TooManySessions(client, slots.Max);
+            }
+
+            metrics?.Refused(RefusalReason.TooManySessions);
+        }
+
+        refusal = new SmtpResponse((SmtpReplyCode)421, "4.7.0 Too many connections, try again later");
+        return slot;
+    }
+
     private sealed class SessionLimitListener(IEndpointListener inner, SessionLimitListenerFactory factory) : IEndpointListener
     {
         public async Task<ISecurableDuplexPipe> GetPipeAsync(ISessionContext context, CancellationToken cancellationToken)
@@ -81,25 +115,25 @@ internal sealed class SessionLimitListenerFactory : EndpointListenerFactory
             while (true)
             {
                 var pipe = await inner.GetPipeAsync(context, cancellationToken).ConfigureAwait(false);
-                if (factory.slots.Wait(0, CancellationToken.None))
+                var slot = factory.Admit(context, out var refusal);
+                if (slot is not null)
                 {
-                    return new SlotPipe(pipe, factory.slots);
+                    return new SlotPipe(pipe, slot, factory.admission);
                 }
 
-                await RefuseAsync(context, pipe, cancellationToken).ConfigureAwait(false);
+                await RefuseAsync(context, pipe, refusal, cancellationToken).ConfigureAwait(false);
             }
         }
 
         public void Dispose() => inner.Dispose();
 
-        private async Task RefuseAsync(ISessionContext context, ISecurableDuplexPipe pipe, CancellationToken cancellationToken)
+        private static async Task RefuseAsync(ISessionContext context, ISecurableDuplexPipe pipe, SmtpResponse refusal, CancellationToken cancellationToken)
         {
-            factory.logger.TooManySessions(SessionInfo.ClientText(context), factory.maxSessions);
-            factory.metrics?.Refused(RefusalReason.TooManySessions);
             try
             {
-                await pipe.Output.WriteReplyAsync(
-                    new SmtpResponse((SmtpReplyCode)421, "4.7.0 Too many connections, try again later"), cancellationToken).ConfigureAwait(false);
+                // Closed right after the reply, without waiting for QUIT as RFC 5321 §3.1 asks
+                // after a 554 greeting: waiting would spend on strangers what the refusal saves.
+                await pipe.Output.WriteReplyAsync(refusal, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is IOException or OperationCanceledException or InvalidOperationException)
             {
@@ -120,10 +154,8 @@ internal sealed class SessionLimitListenerFactory : EndpointListenerFactory
     /// The session's pipe, forwarding every member live (STARTTLS replaces the inner pipe's
     /// Input and Output), and freeing the slot once when disposed.
     /// </summary>
-    private sealed class SlotPipe(ISecurableDuplexPipe inner, SemaphoreSlim slots) : ISecurableDuplexPipe
+    private sealed class SlotPipe(ISecurableDuplexPipe inner, IDisposable slot, SessionAdmission admission) : ISecurableDuplexPipe
     {
-        private int released;
-
         public PipeReader Input => inner.Input;
 
         public PipeWriter Output => inner.Output;
@@ -132,16 +164,32 @@ internal sealed class SessionLimitListenerFactory : EndpointListenerFactory
 
         public SslProtocols SslProtocol => inner.SslProtocol;
 
-        public Task UpgradeAsync(X509Certificate certificate, SslProtocols protocols, CancellationToken cancellationToken = default) =>
-            inner.UpgradeAsync(certificate, protocols, cancellationToken);
+        /// <summary>
+        /// The TLS handshake, bounded: SmtpServer gives it only the session's token (SessionTimeout,
+        /// 30 minutes), so a client that says STARTTLS and then nothing would hold its slot that long.
+        /// At the deadline the connection is closed, which ends the handshake with an error.
+        /// </summary>
+        public async Task UpgradeAsync(X509Certificate certificate, SslProtocols protocols, CancellationToken cancellationToken = default)
+        {
+            using var deadline = new CancellationTokenSource(admission.HandshakeTimeout, admission.Time);
+            using (deadline.Token.Register(static pipe => ((SlotPipe)pipe!).Dispose(), this))
+            {
+                try
+                {
+                    await inner.UpgradeAsync(certificate, protocols, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                catch (Exception exception) when (deadline.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"TLS handshake not finished within {admission.HandshakeTimeout} (Relay:Limits:CommandTimeout)", exception);
+                }
+            }
+        }
 
         public void Dispose()
         {
             inner.Dispose();
-            if (Interlocked.Exchange(ref released, 1) == 0)
-            {
-                slots.Release();
-            }
+            slot.Dispose();
         }
     }
 }

@@ -34,7 +34,7 @@ internal sealed class SpoolingMessageStore(Spool spool, string hostName, TimePro
 
             var envelope = await spool.EnqueueAsync(draft, message, cancellationToken).ConfigureAwait(false);
 
-            logger.Queued(queueId, client, envelope.Sender, envelope.Recipients.Count, envelope.Size);
+            logger.Queued(queueId, client, LogText.Bounded(envelope.Sender), envelope.Recipients.Count, envelope.Size);
             metrics?.Accepted();
             return new SmtpResponse(SmtpReplyCode.Ok, $"2.0.0 Ok: queued as {queueId}");
         }

@@ -67,7 +67,35 @@ public sealed class RunCommandTests : IDisposable
 
         var code = await RelayCommandLine.InvokeAsync([], context);
 
-        Assert.Equal(RunCommand.ConfigurationError, code);
+        Assert.Equal(RunCommand.CannotListen, code);
         Assert.Contains("cannot start", error.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Run_MetricsPortInUse_ExitsWithCannotListen()
+    {
+        using var occupant = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((System.Net.IPEndPoint)occupant.LocalEndpoint).Port;
+        var error = new StringWriter();
+        var context = new CliContext
+        {
+            Output = new StringWriter(),
+            Error = error,
+            ConfigOverrides = new Dictionary<string, string?>
+            {
+                ["Relay:Listen:0:Port"] = "0",
+                ["Relay:Metrics:Enabled"] = "true",
+                ["Relay:Metrics:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Relay:Spool:Path"] = Path.Combine(_folder, "spool"),
+                ["Relay:MtaSts:CachePath"] = Path.Combine(_folder, "cache"),
+            },
+        };
+
+        var code = await RelayCommandLine.InvokeAsync([], context);
+
+        Assert.Equal(RunCommand.CannotListen, code);
+        Assert.Contains("Relay:Metrics", error.ToString(), StringComparison.Ordinal);
+    }
+
 }

@@ -91,6 +91,9 @@ internal sealed class ListenerHarness : IAsyncDisposable
 
     public RawSmtpClient Raw() => RawSmtpClient.Connect(Port);
 
+    /// <summary>A raw client from 127.0.0.2, for a stranger when only 127.0.0.1/32 is allowed.</summary>
+    public RawSmtpClient RawFromOutside() => RawSmtpClient.Connect(Port, System.Net.IPAddress.Parse("127.0.0.2"));
+
     public async Task<IReadOnlyList<Envelope>> QueuedAsync() => await Spool.ListAsync();
 
     public async ValueTask DisposeAsync()

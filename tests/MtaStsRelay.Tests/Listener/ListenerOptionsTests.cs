@@ -71,6 +71,13 @@ public sealed class ListenerOptionsTests : IDisposable
     [InlineData("Relay:Limits:MaxSessions", "-5", "Relay:Limits:MaxSessions must be positive")]
     [InlineData("Relay:Limits:SessionTimeout", "00:00:00", "Relay:Limits:SessionTimeout must be positive")]
     [InlineData("Relay:Limits:CommandTimeout", "-00:01:00", "Relay:Limits:CommandTimeout must be positive")]
+    [InlineData("Relay:Limits:CommandTimeout", "300", "Relay:Limits:CommandTimeout must be at most 01:00:00")]
+    [InlineData("Relay:Limits:CommandTimeout", "01:00:01", "Relay:Limits:CommandTimeout must be at most 01:00:00")]
+    [InlineData("Relay:Limits:SessionTimeout", "300", "Relay:Limits:SessionTimeout must be at most 1.00:00:00")]
+    [InlineData("Relay:Limits:SessionTimeout", "1.00:00:01", "Relay:Limits:SessionTimeout must be at most 1.00:00:00")]
+    [InlineData("Relay:Limits:MaxMessageSize", "1073741825", "Relay:Limits:MaxMessageSize must be at most 1 GiB")]
+    [InlineData("Relay:Limits:MaxRecipients", "100001", "Relay:Limits:MaxRecipients must be at most 100000")]
+    [InlineData("Relay:Limits:MaxSessions", "10001", "Relay:Limits:MaxSessions must be at most 10000")]
     public void Validate_BadSetting_MessageNamesTheKey(string key, string value, string message)
     {
         var settings = new Dictionary<string, string?> { ["Relay:AllowedNetworks:0"] = "127.0.0.0/8", [key] = value };
@@ -78,6 +85,56 @@ public sealed class ListenerOptionsTests : IDisposable
         var error = Assert.Throws<OptionsValidationException>(() => Bind(settings));
 
         Assert.Contains(error.Failures, f => f.StartsWith(message, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0/0")]
+    [InlineData("0.0.0.0/7")]
+    [InlineData("128.0.0.0/1")]
+    [InlineData("::/0")]
+    [InlineData("2000::/3")]
+    [InlineData("::/15")]
+    [InlineData("::/16")]
+    [InlineData("::/80")]
+    [InlineData("::ffff:0:0/96")]
+    [InlineData("::ffff:0:0/100")]
+    [InlineData("64:ff9b::/96")]
+    public void Validate_AllowedNetworkTooWide_RefusedAsOpenRelay(string cidr)
+    {
+        var settings = new Dictionary<string, string?> { ["Relay:AllowedNetworks:0"] = "10.1.2.0/24", ["Relay:AllowedNetworks:1"] = cidr };
+
+        var error = Assert.Throws<OptionsValidationException>(() => Bind(settings));
+
+        Assert.Contains(error.Failures, f => f.StartsWith($"Relay:AllowedNetworks:1: '{cidr}' would make an open relay", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("10.0.0.0/8")]
+    [InlineData("127.0.0.0/8")]
+    [InlineData("192.0.2.7/32")]
+    [InlineData("2001:db8::/32")]
+    [InlineData("2000::/16")]
+    [InlineData("::1/128")]
+    [InlineData("::ffff:10.0.0.0/104")]
+    public void Validate_AllowedNetworkNarrowEnough_Accepted(string cidr)
+    {
+        var options = Bind(new() { ["Relay:AllowedNetworks:0"] = cidr });
+
+        Assert.Equal([cidr], options.AllowedNetworks);
+    }
+
+    [Theory]
+    [InlineData("exchange")]
+    [InlineData("Exchange")]
+    public void Validate_DuplicateUserName_RefusedNamingTheKey(string second)
+    {
+        var settings = WithUser(PasswordHasher.Hash("pw", PasswordHasher.MinimumIterations));
+        settings["Relay:Auth:Users:1:UserName"] = second;
+        settings["Relay:Auth:Users:1:PasswordHash"] = settings["Relay:Auth:Users:0:PasswordHash"];
+
+        var error = Assert.Throws<OptionsValidationException>(() => Bind(settings));
+
+        Assert.Contains(error.Failures, f => f.StartsWith($"Relay:Auth:Users:1:UserName: '{second}' is already Relay:Auth:Users:0:UserName", StringComparison.Ordinal));
     }
 
     [Theory]

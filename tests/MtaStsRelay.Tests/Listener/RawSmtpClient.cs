@@ -20,9 +20,10 @@ internal sealed class RawSmtpClient : IDisposable
         reader = new StreamReader(stream, Encoding.Latin1);
     }
 
-    public static RawSmtpClient Connect(int port)
+    /// <summary>Connects to 127.0.0.1; from <paramref name="from"/> (another loopback address, e.g. 127.0.0.2) when given.</summary>
+    public static RawSmtpClient Connect(int port, IPAddress? from = null)
     {
-        var tcp = new TcpClient();
+        var tcp = from is null ? new TcpClient() : new TcpClient(new IPEndPoint(from, 0));
         tcp.Connect(IPAddress.Loopback, port);
         return new RawSmtpClient(tcp);
     }

@@ -239,7 +239,8 @@ public sealed class RelayListenerProtocolTests
     [Fact]
     public async Task Rcpt_ProxyLineClaimsAllowedAddress_StillDenied()
     {
-        await using var relay = await ListenerHarness.StartAsync(configure: o => o.AllowedNetworks = ["192.0.2.0/24"]);
+        // A user is configured, so the stranger gets a session (to AUTH) rather than a 554 greeting.
+        await using var relay = await ListenerHarness.StartAsync(tls: true, o => o.AllowedNetworks = ["192.0.2.0/24"]);
         using var raw = relay.Raw();
         Assert.StartsWith("220", await raw.ReadReplyAsync(), StringComparison.Ordinal);
         await raw.WriteAsync("PROXY TCP4 192.0.2.5 192.0.2.1 40000 25\r\n");

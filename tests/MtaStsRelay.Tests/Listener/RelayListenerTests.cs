@@ -35,9 +35,9 @@ public sealed class RelayListenerTests
     }
 
     [Fact]
-    public async Task Send_ClientOutsideAllowedNetworks_554RelayDeniedAndNothingQueued()
+    public async Task Send_ClientOutsideAllowedNetworksWithoutAuth_554RelayDeniedAndNothingQueued()
     {
-        await using var relay = await ListenerHarness.StartAsync(configure: o => o.AllowedNetworks = ["192.0.2.0/24"]);
+        await using var relay = await ListenerHarness.StartAsync(tls: true, o => o.AllowedNetworks = ["192.0.2.0/24"]);
         using var client = await relay.ConnectAsync();
 
         var error = await Assert.ThrowsAsync<SmtpCommandException>(() => client.SendAsync(Message("to@example.net"), TestTimeout.Token));

@@ -54,6 +54,16 @@ public sealed class DeploymentFilesTests : IDisposable
     }
 
     [Fact]
+    public void SystemdUnit_RestartPrevented_ForConfigurationErrorsButNotForBindFailures()
+    {
+        var prevented = UnitSetting("RestartPreventExitStatus").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal("on-failure", UnitSetting("Restart"));
+        Assert.Contains(MtaStsRelay.Cli.RunCommand.ConfigurationError.ToString(System.Globalization.CultureInfo.InvariantCulture), prevented);
+        Assert.DoesNotContain(MtaStsRelay.Cli.RunCommand.CannotListen.ToString(System.Globalization.CultureInfo.InvariantCulture), prevented);
+    }
+
+    [Fact]
     public void Compose_Volumes_CoverSpoolAndPolicyCache()
     {
         var targets = SampleFiles.ContentLines("compose.yaml", "#")
