@@ -25,6 +25,17 @@ public sealed class PolicyResolverFailureTests : IAsyncLifetime
         _ => throw new ArgumentOutOfRangeException(nameof(how)),
     };
 
+    [Fact]
+    public async Task ResolveAsync_DomainSoLongItsTxtNameCannotExist_NoPolicyInsteadOfThrowing()
+    {
+        var domain = string.Join('.', new string('a', 63), new string('b', 63), new string('c', 63), new string('d', 54), "test");
+
+        var resolution = await _net.ResolveAsync(domain);
+
+        Assert.Equal(PolicySource.NoPolicy, resolution.Source);
+        Assert.Null(resolution.Failure);
+    }
+
     [Theory]
     [InlineData("http-500", FailureType.StsPolicyFetchError)]
     [InlineData("redirect", FailureType.StsPolicyFetchError)]
