@@ -28,7 +28,7 @@ public sealed class TestMxServer : IAsyncDisposable
     {
         Options = options;
         Certificate = certificate;
-        _handlers = new MxSessionHandlers(_recipients, _log, () => MailFromReply, () => DataReply);
+        _handlers = new MxSessionHandlers(_recipients, _log, () => MailFromReply, () => DataReply, () => DataReplyDelay);
         EndPoint = new IPEndPoint(options.Address, options.Port);
     }
 
@@ -61,6 +61,9 @@ public sealed class TestMxServer : IAsyncDisposable
 
     /// <summary>When set, every DATA is answered with this reply (e.g. <see cref="SmtpReply.LocalError"/>) and not recorded.</summary>
     public SmtpReply? DataReply { get; set; }
+
+    /// <summary>How long to think before answering the message data (a receiver scanning content).</summary>
+    public TimeSpan DataReplyDelay { get; set; }
 
     /// <summary>When set, every MAIL FROM is answered with this reply.</summary>
     public SmtpReply? MailFromReply { get; set; }

@@ -51,7 +51,8 @@ internal sealed class AttemptContext(Envelope envelope, string domain, IReadOnly
             (RecipientOutcome.Accepted, TransportOutcome.Sent or TransportOutcome.PartiallySent) => new(address, RecipientOutcomeKind.Delivered, "2.0.0", text),
             (RecipientOutcome.PermanentFailure, _) => new(address, RecipientOutcomeKind.Failed, EnhancedCode(text, "5.0.0"), text),
             (_, TransportOutcome.PermanentFailure) => new(address, RecipientOutcomeKind.Failed, EnhancedCode(text, "5.0.0"), text),
-            _ => new(address, RecipientOutcomeKind.Deferred, EnhancedCode(text, "4.0.0"), text),
+            // A 5xx taken as temporary (552 to RCPT) still reads as a deferral: 5.5.3 becomes 4.5.3.
+            _ => new(address, RecipientOutcomeKind.Deferred, "4" + EnhancedCode(text, "4.0.0")[1..], text),
         };
     }
 

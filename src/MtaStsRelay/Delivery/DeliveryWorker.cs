@@ -132,13 +132,39 @@ public sealed class DeliveryWorker(
         {
             // A bug or a disk error must not lose the message: it stays spooled and is tried again.
             DeliveryLog.DeliveryError(logger, envelope.QueueId, e.Message, e);
-            envelope.NextAttemptAt = time.GetUtcNow() + schedule.Delay(Math.Max(envelope.Attempts, 1));
-            _custody.Schedule(envelope);
+            await RescheduleFromSpoolAsync(envelope);
         }
         finally
         {
             slots.Release();
         }
+    }
+
+    /// <summary>
+    /// After a failed attempt, the spool's copy is the truth, not the one in memory: the attempt may
+    /// have marked recipients failed whose bounce it could not spool, and retrying the memory copy
+    /// would skip that bounce. Gone from the spool ⇒ finished; unreadable ⇒ the memory copy, as before.
+    /// </summary>
+    private async Task RescheduleFromSpoolAsync(Envelope envelope)
+    {
+        Envelope? stored;
+        try
+        {
+            stored = await spool.FindAsync(envelope.QueueId) ?? (spool.Contains(envelope.QueueId) ? envelope : null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            stored = envelope;
+        }
+
+        if (stored is null)
+        {
+            _custody.Finished(envelope);
+            return;
+        }
+
+        stored.NextAttemptAt = time.GetUtcNow() + schedule.Delay(Math.Max(stored.Attempts, 1));
+        _custody.Schedule(stored);
     }
 
     private void Track(Task task)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MtaSts;
 using MtaSts.Dns;
 using MtaSts.Failures;
 using MtaSts.Resolution;
@@ -31,7 +32,19 @@ public sealed class DomainDelivery(
     {
         var started = time.GetTimestamp();
         var context = new AttemptContext(envelope, domain, recipients, started, time);
-        var attempt = await AttemptAsync(context, messagePath, cancellationToken);
+        DeliveryAttempt attempt;
+        try
+        {
+            attempt = await AttemptAsync(context, messagePath, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A fault here (a bug, a name a library refuses) must stay with this domain: the other
+            // domains of the message keep their results, and this one is retried like any deferral.
+            DeliveryLog.DomainError(logger, envelope.QueueId, domain, e.Message, e);
+            attempt = context.AllDeferred("4.3.0", $"internal error: {e.Message}", null);
+        }
+
         DeliveryLog.Attempt(logger, attempt);
         metrics?.Attempted(attempt, envelope.ArrivedAt);
         return attempt;
@@ -40,7 +53,15 @@ public sealed class DomainDelivery(
     private async Task<DeliveryAttempt> AttemptAsync(AttemptContext context, string messagePath, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var mx = await mxLookup.LookUpAsync(context.Domain, settings.MaxMxHosts, cancellationToken);
+        if (!DomainName.TryNormalize(context.Domain, out _, out var notADomain))
+        {
+            // No DNS name can answer for it (a label over 63 octets, a bare word): no retry will help.
+            return context.AllFailed("5.1.2", $"bad destination domain: {notADomain}", null);
+        }
+
+        // Every MX record (bounded by MxLookup.MaxRecords): the per-attempt cap applies after the
+        // policy's filter, in the planner.
+        var mx = await mxLookup.LookUpAsync(context.Domain, MxLookup.MaxRecords, cancellationToken);
         switch (mx.Status)
         {
             case MxLookupStatus.NullMx:
@@ -60,7 +81,7 @@ public sealed class DomainDelivery(
             return context.AllDeferred("4.4.3", $"MTA-STS TXT lookup failed and DeferOnDnsTrouble is on: {policy.Warning}", null);
         }
 
-        var plan = RoutePlanner.Plan(mx.Hosts, policy, domainOverride);
+        var plan = RoutePlanner.Plan(mx.Hosts, policy, domainOverride, settings.MaxMxHosts);
         foreach (var skipped in plan.Skipped)
         {
             DeliveryLog.MxSkipped(logger, context.Envelope.QueueId, context.Domain, skipped.Host.Name, skipped.Failure.Type.ToResultType(), skipped.Failure.Reason);
@@ -71,8 +92,11 @@ public sealed class DomainDelivery(
 
     private async Task<DeliveryAttempt> ExecuteAsync(AttemptContext context, RoutePlan plan, string messagePath, CancellationToken cancellationToken)
     {
-        // Under a policy, "no host passed" is reported with the policy failure of the last host tried.
+        // The policy failure of the last host skipped or failed (for the testing-mode violation line);
+        // hostFailure only counts hosts that were tried, so an unreachable eligible MX is not reported
+        // as the skipped one's mx-mismatch.
         var lastFailure = plan.Skipped.Count > 0 ? plan.Skipped[^1].Failure : null;
+        StsFailure? hostFailure = null;
         string? lastReason = lastFailure?.Reason;
         DeliveryAttempt? answered = null;
         for (var pass = 0; pass < plan.Passes.Count; pass++)
@@ -87,17 +111,23 @@ public sealed class DomainDelivery(
                 var outcome = await TryHostAsync(context, candidate, messagePath, cancellationToken);
                 if (outcome.Final is { } final)
                 {
-                    return final;
+                    // Delivered anyway under testing: the record keeps the violation, so the
+                    // attempt line (and TLS-RPT later) does not read like a clean delivery.
+                    var violation = pass > 0 && plan.Rule == RouteRule.Testing ? lastFailure : null;
+                    return final.Failure is null && violation is not null ? final with { Failure = violation } : final;
                 }
 
                 lastFailure = outcome.Failure ?? lastFailure;
+                hostFailure = outcome.Failure ?? hostFailure;
                 lastReason = outcome.Reason ?? lastReason;
                 answered = outcome.Answered ?? answered;
             }
         }
 
-        // Under a strict policy the policy refusal is the story; otherwise an MX's own 4xx is.
-        return answered is not null && !(plan.Strict && lastFailure is not null) ? answered : Deferral(context, plan, lastFailure, lastReason);
+        // A host that passed and answered speaks for the domain (its 5xx bounces, its 4xx defers with
+        // its own words), even under a strict policy; only without such an answer does a TLS or policy
+        // failure become the reason.
+        return answered ?? Deferral(context, plan, hostFailure ?? (plan.Passes.All(p => p.Count == 0) ? lastFailure : null), lastReason);
     }
 
     private static DeliveryAttempt Deferral(AttemptContext context, RoutePlan plan, StsFailure? failure, string? reason)
@@ -155,6 +185,7 @@ public sealed class DomainDelivery(
         var request = new TransportRequest(candidate.Host.Name, ip, options.Value.Port, candidate.Tls,
             context.Envelope.Sender, context.Recipients, messagePath, HeloName());
         var result = await transport.SendAsync(request, cancellationToken);
+        context.LastTried = (candidate.Host.Name, ip.ToString()); // a deferral names the last host reached or not
         if (candidate.PlainTextRetry && result.Connected && result.Failure is not null)
         {
             // No policy applies: after a failed TLS handshake, the same host in plain text (RFC 3207 practice).
@@ -165,7 +196,6 @@ public sealed class DomainDelivery(
         if (result.Failure is { } failure)
         {
             DeliveryLog.MxFailed(logger, context.Envelope.QueueId, context.Domain, candidate.Host.Name, ip.ToString(), failure.Type.ToResultType(), failure.Reason);
-            context.LastTried = (candidate.Host.Name, ip.ToString());
             return HostOutcome.Next(failure, failure.Reason);
         }
 

@@ -95,6 +95,35 @@ internal sealed class DueQueue(TimeProvider time) : IDisposable
         }
     }
 
+    /// <summary>
+    /// Makes every scheduled envelope due by <paramref name="now"/> (those due earlier keep their
+    /// turn) with one rebuild of the heap, not one removal per message: after an outage the queue can
+    /// hold tens of thousands. Returns how many are on the schedule.
+    /// </summary>
+    public int BringAllForward(DateTimeOffset now)
+    {
+        int count;
+        lock (_gate)
+        {
+            var all = _queue.UnorderedItems.Select(i => i.Element).ToList();
+            _queue.Clear();
+            foreach (var envelope in all)
+            {
+                if (envelope.NextAttemptAt > now)
+                {
+                    envelope.NextAttemptAt = now;
+                }
+
+                _queue.Enqueue(envelope, envelope.NextAttemptAt);
+            }
+
+            count = all.Count;
+        }
+
+        _changed.Release();
+        return count;
+    }
+
     /// <summary>The ids on the schedule now.</summary>
     public IReadOnlyList<string> ScheduledIds()
     {

@@ -109,8 +109,8 @@ internal sealed class MessageCustody(DueQueue due, Spool spool, TimeProvider tim
     {
         lock (_gate)
         {
-            var rescheduled = due.ScheduledIds().Count(id => BringForward(id) == RetryOutcome.Rescheduled);
-            return Task.FromResult((rescheduled, _inFlight.Count));
+            // Not written to the spool, like a single retry (see BringForward).
+            return Task.FromResult((due.BringAllForward(time.GetUtcNow()), _inFlight.Count));
         }
     }
 

@@ -45,20 +45,65 @@ public sealed class MessageDelivery(
 
     private async Task<List<DeliveryAttempt>> AttemptAllDomainsAsync(Envelope envelope, string path, CancellationToken cancellationToken)
     {
-        var tasks = envelope.Domains.Select(d => domains.DeliverAsync(envelope, d.Key, d.Value.Select(r => r.Address).ToList(), path, cancellationToken));
+        var work = envelope.Domains.Select(d => (Domain: d.Key, Recipients: d.Value.Select(r => r.Address).ToList())).ToList();
+        if (work.Count == 1)
+        {
+            return [await domains.DeliverAsync(envelope, work[0].Domain, work[0].Recipients, path, cancellationToken)];
+        }
+
+        // Several domains: each one's deliveries are written as soon as it finishes, so a crash, or a
+        // shutdown that interrupts a slow domain, does not send the finished domains' copies again.
+        using var writing = new SemaphoreSlim(1);
+        var tasks = work.Select(async w =>
+        {
+            var attempt = await domains.DeliverAsync(envelope, w.Domain, w.Recipients, path, cancellationToken);
+            await RecordDeliveredAsync(envelope, attempt, writing);
+            return attempt;
+        });
         return [.. await Task.WhenAll(tasks)];
     }
 
-    /// <summary>Writes each verdict into the envelope; returns the recipients that failed for good in this attempt.</summary>
-    private List<(QueuedRecipient Recipient, RecipientVerdict Verdict, DeliveryAttempt Attempt)> Apply(Envelope envelope, IEnumerable<DeliveryAttempt> attempts)
+    /// <summary>
+    /// Marks the recipients <paramref name="attempt"/> delivered and writes the envelope. Failures wait
+    /// for the end of the attempt: their bounce must be spooled before their state is written.
+    /// </summary>
+    private async Task RecordDeliveredAsync(Envelope envelope, DeliveryAttempt attempt, SemaphoreSlim writing)
+    {
+        if (attempt.Recipients.All(v => v.Outcome != RecipientOutcomeKind.Delivered))
+        {
+            return;
+        }
+
+        await writing.WaitAsync(CancellationToken.None);
+        try
+        {
+            Apply(envelope, [attempt], RecipientOutcomeKind.Delivered);
+            await spool.UpdateAsync(envelope);
+        }
+        finally
+        {
+            writing.Release();
+        }
+    }
+
+    /// <summary>
+    /// Writes each verdict (or only those with outcome <paramref name="only"/>) into the envelope's
+    /// pending recipients; returns the recipients that failed for good in this attempt.
+    /// </summary>
+    private List<(QueuedRecipient Recipient, RecipientVerdict Verdict, DeliveryAttempt Attempt)> Apply(Envelope envelope, IEnumerable<DeliveryAttempt> attempts, RecipientOutcomeKind? only = null)
     {
         var failed = new List<(QueuedRecipient, RecipientVerdict, DeliveryAttempt)>();
         var now = time.GetUtcNow();
         foreach (var attempt in attempts)
         {
-            foreach (var verdict in attempt.Recipients)
+            foreach (var verdict in attempt.Recipients.Where(v => only is null || v.Outcome == only))
             {
-                var recipient = envelope.Recipients.First(r => r.Status == RecipientStatus.Pending && string.Equals(r.Address, verdict.Address, StringComparison.OrdinalIgnoreCase));
+                // Not pending any more: already written when its domain finished (RecordDeliveredAsync).
+                if (envelope.Recipients.FirstOrDefault(r => r.Status == RecipientStatus.Pending && string.Equals(r.Address, verdict.Address, StringComparison.OrdinalIgnoreCase)) is not { } recipient)
+                {
+                    continue;
+                }
+
                 recipient.LastReply = verdict.Reply;
                 recipient.LastFailureType = verdict.FailureType?.ToResultType();
                 if (verdict.Outcome == RecipientOutcomeKind.Deferred)

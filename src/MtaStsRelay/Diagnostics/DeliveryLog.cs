@@ -60,6 +60,9 @@ internal static partial class DeliveryLog
     [LoggerMessage(3009, LogLevel.Error, "delivery-error queue_id={QueueId}: {Reason}; will retry")]
     public static partial void DeliveryError(ILogger logger, string queueId, string reason, Exception exception);
 
+    [LoggerMessage(3014, LogLevel.Error, "delivery-error queue_id={QueueId} domain={Domain}: {Reason}; deferred, will retry")]
+    public static partial void DomainError(ILogger logger, string queueId, string domain, string reason, Exception exception);
+
     [LoggerMessage(3010, LogLevel.Information, "policy-recheck queue_id={QueueId} domain={Domain} old_id={OldId} new_id={NewId}; retrying with the new policy before bouncing")]
     public static partial void PolicyRecheck(ILogger logger, string queueId, string domain, string oldId, string newId);
 

@@ -77,17 +77,15 @@ internal sealed class ReloadingServerCertificate : ICertificateFactory, IDisposa
 
     public void Dispose() => _current.Dispose();
 
-    /// <summary>What says "the files changed": write time and length of the certificate and key files (links followed).</summary>
-    private readonly record struct FileStamp(DateTime CertificateWritten, long CertificateLength, DateTime KeyWritten, long KeyLength)
+    /// <summary>
+    /// What says "the files changed": the file each path leads to (links followed, so a moved link
+    /// counts even onto a file as old as the last), its write time and its length, for certificate and key.
+    /// </summary>
+    private readonly record struct FileStamp(FileLook Certificate, FileLook Key)
     {
-        public static FileStamp Of(ListenEndpointOptions options)
-        {
-            var (certificateWritten, certificateLength) = Look(options.CertificatePath);
-            var (keyWritten, keyLength) = Look(options.KeyPath);
-            return new FileStamp(certificateWritten, certificateLength, keyWritten, keyLength);
-        }
+        public static FileStamp Of(ListenEndpointOptions options) => new(Look(options.CertificatePath), Look(options.KeyPath));
 
-        private static (DateTime Written, long Length) Look(string? path)
+        private static FileLook Look(string? path)
         {
             if (string.IsNullOrEmpty(path))
             {
@@ -98,7 +96,7 @@ internal sealed class ReloadingServerCertificate : ICertificateFactory, IDisposa
             {
                 var file = new FileInfo(path);
                 var target = file.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? file;
-                return target.Exists ? (target.LastWriteTimeUtc, target.Length) : default;
+                return target.Exists ? new FileLook(target.FullName, target.LastWriteTimeUtc, target.Length) : default;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -106,4 +104,6 @@ internal sealed class ReloadingServerCertificate : ICertificateFactory, IDisposa
             }
         }
     }
+
+    private readonly record struct FileLook(string? Target, DateTime Written, long Length);
 }

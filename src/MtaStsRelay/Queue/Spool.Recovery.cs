@@ -117,8 +117,9 @@ public sealed partial class Spool
         var messagePath = Path.ChangeExtension(jsonPath, ".eml");
         try
         {
-            // Envelope first: if the second move fails, the message stays behind as an orphan and
-            // the envelope, the part that matters, is already safe in corrupt/.
+            // Envelope first: if the second move fails, the message stays behind (orphan removal
+            // knows it by its envelope in corrupt/ and keeps trying to move it) and the envelope,
+            // the part that matters, is already safe in corrupt/.
             MoveAside(jsonPath);
             if (File.Exists(messagePath))
             {
@@ -144,6 +145,19 @@ public sealed partial class Spool
         File.Move(path, target, overwrite: false);
     }
 
+    private void TryMoveAside(string messagePath)
+    {
+        try
+        {
+            MoveAside(messagePath);
+            logger.MovedToCorrupt(messagePath, CorruptFolder, "its envelope is already in corrupt/");
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            logger.CorruptMoveFailed(messagePath, exception);
+        }
+    }
+
     private int RemoveStrayTempFiles()
     {
         var removed = 0;
@@ -164,6 +178,14 @@ public sealed partial class Spool
         {
             if (!File.Exists(Path.ChangeExtension(message, ".json")))
             {
+                if (File.Exists(Path.Combine(CorruptFolder, Path.GetFileNameWithoutExtension(message) + ".json")))
+                {
+                    // Its envelope went to corrupt/ but the message could not follow: it belongs
+                    // with it, never deleted. Tried again here and at every start until it moves.
+                    TryMoveAside(message);
+                    continue;
+                }
+
                 File.Delete(message);
                 logger.OrphanMessageRemoved(message);
                 removed++;

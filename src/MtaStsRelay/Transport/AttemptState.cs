@@ -36,7 +36,10 @@ internal sealed class AttemptState
             if (_recipients[i].Outcome is null && replyFor(i) is { } reply)
             {
                 var code = (int)reply.StatusCode;
-                _recipients[i].Decide(code, reply.Response, code < 300 ? null : Classify(code));
+                // RFC 5321 §4.5.3.1.10: 552 to RCPT is "too many recipients" from servers of the
+                // RFC 821 era; treat it as 452, retried, never a bounce.
+                var outcome = code < 300 ? (RecipientOutcome?)null : code == 552 ? RecipientOutcome.TemporaryFailure : Classify(code);
+                _recipients[i].Decide(code, reply.Response, outcome);
                 _recipients[i].RcptAccepted = code < 300;
             }
         }

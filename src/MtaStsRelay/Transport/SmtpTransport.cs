@@ -19,9 +19,10 @@ namespace MtaStsRelay.Transport;
 /// <remarks>
 /// <para>Network and protocol trouble never throws: it becomes a <see cref="TransportResult"/>
 /// (classification in <see cref="AttemptState"/>). Only the caller's own cancellation throws.</para>
-/// <para>Three clocks bound a session: <see cref="TransportOptions.ConnectTimeout"/> for TCP,
-/// <see cref="TransportOptions.CommandTimeout"/> per read/write (MailKit's Timeout), and
-/// <see cref="TransportOptions.AttemptTimeout"/> for the whole session.</para>
+/// <para>Four clocks bound a session: <see cref="TransportOptions.ConnectTimeout"/> for TCP,
+/// <see cref="TransportOptions.CommandTimeout"/> per read/write (MailKit's Timeout) up to the
+/// transaction, <see cref="TransportOptions.DataTimeout"/> per read/write from MAIL to the final
+/// reply, and <see cref="TransportOptions.AttemptTimeout"/> for the whole session.</para>
 /// <para>8BITMIME: the bytes go as queued. MailKit declares BODY=8BITMIME when a MIME part says
 /// Content-Transfer-Encoding: 8bit and the server offers 8BITMIME; when the server does not offer it,
 /// 8-bit content is still sent unchanged rather than converted (RFC 6152 §3 would have us convert or
@@ -217,6 +218,8 @@ public sealed class SmtpTransport
     private async Task TransferAsync(
         RelaySmtpClient client, SmtpEnvelope envelope, MimeMessage message, AttemptState attempt, SmtpSessionRecorder recorder, CancellationToken ct)
     {
+        var transferTimeout = _options.DataTimeout > _options.CommandTimeout ? _options.DataTimeout : _options.CommandTimeout;
+        client.Timeout = (int)transferTimeout.TotalMilliseconds;
         try
         {
             var reply = await client.SendAsync(SmtpEnvelope.RelayFormat(), message, envelope.Sender!, envelope.Distinct, ct);
@@ -235,7 +238,11 @@ public sealed class SmtpTransport
         catch (Exception e)
         {
             SessionOutcome.RecordRecipientReplies(client, envelope, attempt);
-            attempt.FailSession(SessionErrors.DescribeSessionError(e, recorder.DescribePhase(), _options.CommandTimeout));
+            attempt.FailSession(SessionErrors.DescribeSessionError(e, recorder.DescribePhase(), transferTimeout));
+        }
+        finally
+        {
+            client.Timeout = (int)_options.CommandTimeout.TotalMilliseconds; // QUIT is a command again
         }
     }
 

@@ -20,7 +20,18 @@ public sealed class TransportOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>The cap on a whole session, from connect to QUIT, so a trickling server cannot hold a worker.</summary>
+    /// <summary>
+    /// How long any single read or write may take once the transaction starts (MAIL to the reply
+    /// after the final dot), at least <see cref="CommandTimeout"/>. RFC 5321 §4.5.3.2.6: the server
+    /// may scan the message before it answers, and a sender that gives up early sends it twice.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan DataTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The cap on a whole session, from connect to QUIT, so a trickling server cannot hold a worker;
+    /// above <see cref="DataTimeout"/>, so a slow final reply is waited for.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "06:00:00")]
-    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromMinutes(15);
 }

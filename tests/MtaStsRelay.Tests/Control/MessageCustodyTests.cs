@@ -187,4 +187,26 @@ public sealed class MessageCustodyTests : IDisposable
         Assert.Equal(Now, later.NextAttemptAt);
         Assert.Equal(Now, muchLater.NextAttemptAt);
     }
+
+    [Fact]
+    public async Task RetryAllNowAsync_ManyScheduled_EachTakenOnceWithoutTimePassingEarliestFirst()
+    {
+        var overdue = await QueueAsync(-TimeSpan.FromMinutes(1));
+        var queued = new List<Envelope> { overdue };
+        for (var i = 1; i <= 20; i++)
+        {
+            queued.Add(await QueueAsync(TimeSpan.FromMinutes(i)));
+        }
+
+        await _custody.RetryAllNowAsync();
+        var taken = new List<Envelope>();
+        for (var i = 0; i < queued.Count; i++)
+        {
+            taken.Add(await _custody.TakeDueAsync(Bound()));
+        }
+
+        Assert.Same(overdue, taken[0]); // it was due before the retry and keeps its turn
+        Assert.Equal(queued.Select(e => e.QueueId).Order(), taken.Select(e => e.QueueId).Order());
+        Assert.Equal(0, _custody.ScheduledCount);
+    }
 }

@@ -117,6 +117,8 @@ public sealed class RelayEndToEndTests : IAsyncLifetime
         var line = await _relay.WaitForAttemptAsync(id, "testing.test", "sent", Timeout());
         Assert.Contains("policy=testing", line.Message, StringComparison.Ordinal);
         Assert.Contains("cert_verified=no", line.Message, StringComparison.Ordinal);
+        // The record of a delivery made despite the policy keeps the violation (for TLS-RPT).
+        Assert.Contains("failure=certificate-not-trusted", line.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -239,6 +241,8 @@ public sealed class RelayEndToEndTests : IAsyncLifetime
         Assert.Equal(["carol@later.test"], all[1].Recipients);
         await _relay.WaitForAttemptAsync(id, "later.test", "sent", Timeout());
         Assert.Equal(1, mx.RecipientAttempts("bob@later.test"));
+        // The entry is removed after the attempt's line: wait for message-done before looking.
+        await _relay.Logs.WaitForAsync(l => l.EventId == 3005 && l.Message.Contains($"queue_id={id} ", StringComparison.Ordinal), Timeout());
         Assert.Empty(await _relay.Spool.ListAsync());
     }
 
@@ -350,6 +354,9 @@ public sealed class RelayEndToEndTests : IAsyncLifetime
         var notice = Assert.Single(await _senderMx.WaitForMessagesAsync(1, Timeout()));
         Assert.Contains("Action: delayed", notice.Text, StringComparison.Ordinal);
         Assert.Contains("bob@slow.test", notice.Text, StringComparison.Ordinal);
+        // The notice can arrive before the envelope saying it was sent is written: wait for that write.
+        await relay.Logs.WaitForAsync(l => l.EventId == 3006 && l.Message.Contains($"queue_id={id} ", StringComparison.Ordinal)
+            && l.Message.Contains("attempts=2 ", StringComparison.Ordinal), Timeout());
         var queued = Assert.Single(await relay.Spool.ListAsync(), e => e.QueueId == id);
         Assert.True(queued.DelayNoticeSent);
     }

@@ -108,6 +108,23 @@ public sealed class SpoolRecoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task RecoverAsync_MessageLeftBehindByAnEarlierMoveToCorrupt_JoinsItsEnvelopeNotDeleted()
+    {
+        // An earlier start moved the envelope to corrupt/ but could not move the message.
+        var spool = temp.Create();
+        var entry = await spool.EnqueueAsync(TempSpool.Draft(spool), TempSpool.Bytes("keep me"), CancellationToken.None);
+        Directory.CreateDirectory(temp.CorruptFolder);
+        File.Move(Json(entry.QueueId), Path.Combine(temp.CorruptFolder, entry.QueueId + ".json"));
+
+        var recovered = await temp.Create().RecoverAsync();
+
+        Assert.Empty(recovered);
+        Assert.Equal("keep me\r\n", await File.ReadAllTextAsync(Path.Combine(temp.CorruptFolder, entry.QueueId + ".eml")));
+        Assert.False(File.Exists(spool.MessagePath(entry.QueueId)));
+        Assert.DoesNotContain(temp.Log.Entries, e => e.Id.Id == 1006);
+    }
+
+    [Fact]
     public async Task RecoverAsync_FileNameNotAQueueId_MovesToCorrupt()
     {
         Directory.CreateDirectory(temp.QueueFolder);

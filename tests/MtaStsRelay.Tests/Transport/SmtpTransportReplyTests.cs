@@ -88,6 +88,22 @@ public sealed class SmtpTransportReplyTests(TransportTestKit kit) : IClassFixtur
     }
 
     [Fact]
+    public async Task SendAsync_ServerThinksLongerThanACommandBeforeTheFinalReply_WaitsUpToTheDataTimeout()
+    {
+        // A content scanner answering after the command timeout: giving up here would send the
+        // message again at the retry (RFC 5321 §4.5.3.2.6 allows 10 minutes for this reply).
+        await using var mx = await kit.StartMxAsync(CertificateKind.Valid);
+        mx.DataReplyDelay = TimeSpan.FromSeconds(1.5);
+        var options = TransportTestKit.Options(commandSeconds: 1);
+        options.DataTimeout = TimeSpan.FromSeconds(60);
+
+        var result = await kit.Transport(options).SendAsync(kit.Request(mx, TlsRequirement.Verified), _timeout);
+
+        Assert.Equal(TransportOutcome.Sent, result.Outcome);
+        Assert.Single(mx.Messages);
+    }
+
+    [Fact]
     public async Task SendAsync_QueuedBytes_ArriveUnchanged()
     {
         await using var mx = await kit.StartMxAsync(CertificateKind.Valid);

@@ -22,7 +22,8 @@ public sealed class TransportServiceCollectionExtensionsTests
 
         Assert.Equal(TimeSpan.FromSeconds(5), options.ConnectTimeout);
         Assert.Equal(TimeSpan.FromSeconds(45), options.CommandTimeout);
-        Assert.Equal(TimeSpan.FromMinutes(10), options.AttemptTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(10), options.DataTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(15), options.AttemptTimeout);
         Assert.NotNull(provider.GetRequiredService<SmtpTransport>());
         Assert.IsType<StartTlsProbe>(provider.GetRequiredService<IMxTlsProbe>());
     }

@@ -14,7 +14,7 @@ namespace SimulatedInternet.Smtp;
 /// SmtpResponseException from the filter (the only way to choose the code there) but RETURNED from
 /// SaveAsync, because a throw there leaves the client without any reply (libraries.md §1).
 /// </summary>
-internal sealed class MxSessionHandlers(RecipientScript recipients, MessageLog log, Func<SmtpReply?> mailFromReply, Func<SmtpReply?> dataReply)
+internal sealed class MxSessionHandlers(RecipientScript recipients, MessageLog log, Func<SmtpReply?> mailFromReply, Func<SmtpReply?> dataReply, Func<TimeSpan> dataReplyDelay)
     : IMailboxFilter, IMessageStore
 {
     public const string HeloKey = "SimulatedInternet:Helo";
@@ -28,19 +28,25 @@ internal sealed class MxSessionHandlers(RecipientScript recipients, MessageLog l
     public Task<bool> CanDeliverToAsync(ISessionContext context, IMailbox to, IMailbox from, CancellationToken cancellationToken) =>
         recipients.Decide(Format(to)) is { } reply ? Task.FromException<bool>(Reject(reply)) : Task.FromResult(true);
 
-    public Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+    public async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _dataAttempts);
+        var data = buffer.ToArray(); // the buffer is the session's, and only lent until the first await
+        if (dataReplyDelay() is { } delay && delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, cancellationToken);
+        }
+
         if (dataReply() is { } reply)
         {
-            return Task.FromResult(new SmtpResponse((SmtpReplyCode)reply.Code, reply.Text));
+            return new SmtpResponse((SmtpReplyCode)reply.Code, reply.Text);
         }
 
         log.Add(new ReceivedMessage
         {
             Sender = Format(transaction.From),
             Recipients = transaction.To.Select(Format).ToList(),
-            Data = buffer.ToArray(),
+            Data = data,
             IsSecure = context.Pipe.IsSecure,
             SslProtocol = context.Pipe.SslProtocol,
             HeloName = context.Properties.TryGetValue(HeloKey, out var helo) ? helo as string : null,
@@ -48,7 +54,7 @@ internal sealed class MxSessionHandlers(RecipientScript recipients, MessageLog l
             Parameters = transaction.Parameters.ToDictionary(p => p.Key, p => p.Value),
             ReceivedAt = DateTimeOffset.UtcNow,
         });
-        return Task.FromResult(SmtpResponse.Ok);
+        return SmtpResponse.Ok;
     }
 
     /// <summary>Remembers the EHLO/HELO argument so the message record can carry it.</summary>

@@ -47,6 +47,9 @@ public sealed class MxLookup(ILookupClient dns, TimeProvider time)
         })
         .Build();
 
+    /// <summary>The most MX records taken from one answer: a bound on what a hostile DNS answer can make the relay consider.</summary>
+    public const int MaxRecords = 50;
+
     /// <summary>Looks up the MX hosts of <paramref name="domain"/>, at most <paramref name="maxHosts"/> of them.</summary>
     public async Task<MxLookupResult> LookUpAsync(string domain, int maxHosts, CancellationToken cancellationToken) =>
         await _retry.ExecuteAsync(async ct => await LookUpOnceAsync(domain, maxHosts, ct), cancellationToken);

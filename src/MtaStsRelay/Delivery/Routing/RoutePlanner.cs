@@ -12,8 +12,18 @@ namespace MtaStsRelay.Delivery.Routing;
 /// </summary>
 public static class RoutePlanner
 {
-    /// <summary>Plans delivery to <paramref name="mxHosts"/> (already in preference order).</summary>
-    public static RoutePlan Plan(IReadOnlyList<MxHost> mxHosts, PolicyResolution? policy, DomainOverride domainOverride)
+    /// <summary>
+    /// Plans delivery to <paramref name="mxHosts"/> (already in preference order), at most
+    /// <paramref name="maxHosts"/> per pass. The cap applies after the policy's filter, so a domain
+    /// whose listed MX hosts sort after many unlisted ones still has them tried.
+    /// </summary>
+    public static RoutePlan Plan(IReadOnlyList<MxHost> mxHosts, PolicyResolution? policy, DomainOverride domainOverride, int maxHosts = int.MaxValue)
+    {
+        var plan = PlanUncapped(mxHosts, policy, domainOverride);
+        return plan with { Passes = [.. plan.Passes.Select(p => (IReadOnlyList<RouteCandidate>)[.. p.Take(maxHosts)])] };
+    }
+
+    private static RoutePlan PlanUncapped(IReadOnlyList<MxHost> mxHosts, PolicyResolution? policy, DomainOverride domainOverride)
     {
         if (domainOverride == DomainOverride.Off)
         {

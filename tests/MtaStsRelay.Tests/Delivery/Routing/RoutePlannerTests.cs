@@ -39,6 +39,27 @@ public class RoutePlannerTests
     }
 
     [Fact]
+    public void Plan_HostCap_CountsOnlyHostsThePolicyAllows()
+    {
+        // Six unlisted hosts sort before the listed one: a cap taken before the filter would leave none.
+        var unlisted = Enumerable.Range(1, 6).Select(i => new MxHost($"mx{i}.other.test", i)).ToList();
+
+        var plan = RoutePlanner.Plan([.. unlisted, Good, Good2], Resolution(MtaStsMode.Enforce, "*.example.test"), DomainOverride.Policy, maxHosts: 1);
+
+        Assert.Equal([Good], Assert.Single(plan.Passes).Select(c => c.Host));
+        Assert.Equal(6, plan.Skipped.Count);
+    }
+
+    [Fact]
+    public void Plan_HostCap_AppliesToEachPassOfTesting()
+    {
+        var plan = RoutePlanner.Plan([Foreign, Good, Good2], Resolution(MtaStsMode.Testing, "*.example.test"), DomainOverride.Policy, maxHosts: 2);
+
+        Assert.Equal([Good, Good2], plan.Passes[0].Select(c => c.Host));
+        Assert.Equal([Foreign, Good], plan.Passes[1].Select(c => c.Host));
+    }
+
+    [Fact]
     public void Plan_EnforceWithNoMatchingHost_HasNoCandidates()
     {
         var plan = RoutePlanner.Plan([Foreign], Resolution(MtaStsMode.Enforce, "mx1.example.test"), DomainOverride.Policy);

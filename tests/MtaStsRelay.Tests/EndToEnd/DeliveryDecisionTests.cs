@@ -1,0 +1,159 @@
+using MtaStsRelay.Queue;
+using SimulatedInternet;
+
+namespace MtaStsRelay.Tests.EndToEnd;
+
+/// <summary>
+/// Decisions at the edges of a delivery attempt: whose words decide a domain's outcome under a
+/// strict policy, which replies are temporary, what is written when, and what happens when the spool
+/// refuses a bounce. End to end on the simulated internet; retries are driven by fake time.
+/// </summary>
+public sealed class DeliveryDecisionTests : IAsyncLifetime
+{
+    private const string Sender = "admin@sender.test";
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+    private TestInternet _internet = null!;
+    private TestMxServer _senderMx = null!;
+    private RelayTestHost _relay = null!;
+
+    public async Task InitializeAsync()
+    {
+        _internet = await TestInternet.StartAsync();
+        _senderMx = await _internet.AddMxHostAsync("sender.test", 10, "mx.sender.test");
+        _relay = await RelayTestHost.StartAsync(_internet);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _relay.DisposeAsync();
+        await _internet.DisposeAsync();
+    }
+
+    private static CancellationToken Timeout() => new CancellationTokenSource(Bound).Token;
+
+    private async Task<string> SendAsync(params string[] to) => RelayTestHost.QueueIdOf(await _relay.SendAsync(Sender, to));
+
+    [Fact]
+    public async Task Enforce_ListedMxRejectsOneDefersOther_ItsRepliesDecideThoughAnUnlistedMxWasSkipped()
+    {
+        // The unlisted host sorts first and is skipped (mx-mismatch); the listed one passes TLS and
+        // answers 550 to one recipient and 450 to the other: its words, not the skipped host's, decide.
+        _internet.AddUnreachableMxHost("answer.test", 5, "backup.elsewhere.test");
+        var mx = await _internet.AddMxHostAsync("answer.test", 10, "mx1.answer.test");
+        mx.SetRecipientReply("nobody@answer.test", RecipientReply.RejectPermanently);
+        mx.SetRecipientReply("busy@answer.test", RecipientReply.RejectTemporarily);
+        _internet.PublishPolicy("answer.test", "1", PolicyText.Enforce("mx1.answer.test"));
+
+        var id = await SendAsync("nobody@answer.test", "busy@answer.test");
+
+        var line = await _relay.WaitForAttemptAsync(id, "answer.test", "partial", Timeout());
+        Assert.Contains("mx=mx1.answer.test", line.Message, StringComparison.Ordinal);
+        Assert.Contains("cert_verified=yes", line.Message, StringComparison.Ordinal);
+        var bounce = Assert.Single(await _senderMx.WaitForMessagesAsync(1, Timeout()));
+        Assert.Contains("nobody@answer.test", bounce.Text, StringComparison.Ordinal);
+        Assert.Contains("5.1.1", bounce.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Final-Recipient: rfc822; busy@answer.test", bounce.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Enforce_ListedMxUnreachable_DeferredWithItsOwnReasonNotTheSkippedHostsMismatch()
+    {
+        _internet.AddUnreachableMxHost("down.test", 5, "backup.elsewhere.test");
+        _internet.AddUnreachableMxHost("down.test", 10, "mx1.down.test");
+        _internet.PublishPolicy("down.test", "1", PolicyText.Enforce("mx1.down.test"));
+
+        var id = await SendAsync("bob@down.test");
+
+        var line = await _relay.WaitForAttemptAsync(id, "down.test", "deferred", Timeout());
+        Assert.Contains("status=4.4.1", line.Message, StringComparison.Ordinal);
+        Assert.Contains("connection refused", line.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("mx-mismatch", line.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RcptAnswered552_DeferredAsTooManyRecipientsNeverBounced()
+    {
+        // RFC 5321 §4.5.3.1.10: old servers say 552 for "too many recipients"; it means "later".
+        var mx = await _internet.AddMxHostAsync("crowded.test", 10, "mx1.crowded.test");
+        mx.SetRecipientReply("bob@crowded.test", new RecipientReply(new SmtpReply(552, "5.5.3 too many recipients")));
+
+        var id = await SendAsync("bob@crowded.test");
+
+        var line = await _relay.WaitForAttemptAsync(id, "crowded.test", "deferred", Timeout());
+        Assert.Contains("status=4.5.3", line.Message, StringComparison.Ordinal);
+        await _relay.WaitForDeferredAsync(id, Timeout());
+        Assert.Empty(_senderMx.Messages);
+    }
+
+    [Fact]
+    public async Task DomainNameNoDnsCanHold_BouncesWith512AndTheOtherDomainIsDeliveredOnce()
+    {
+        var mx = await _internet.AddMxHostAsync("fine.test", 10, "mx1.fine.test");
+        var badDomain = new string('a', 64) + ".test"; // a 64-octet label: no DNS query can carry it
+
+        var id = await SendAsync("bob@fine.test", "carol@" + badDomain);
+
+        await _relay.WaitForAttemptAsync(id, badDomain, "bounced", Timeout());
+        await _relay.WaitForAttemptAsync(id, "fine.test", "sent", Timeout());
+        var bounce = Assert.Single(await _senderMx.WaitForMessagesAsync(1, Timeout()));
+        Assert.Contains("5.1.2", bounce.Text, StringComparison.Ordinal);
+        Assert.Single(mx.Messages);
+    }
+
+    [Fact]
+    public async Task TwoDomains_OneDeliveredWhileTheOtherStalls_DeliveryWrittenBeforeTheAttemptEnds()
+    {
+        // A shutdown that cuts the stalled domain off must not resend the finished one: its recipient
+        // is on disk as delivered while the other domain's session still hangs.
+        await using var relay = await RelayTestHost.StartAsync(_internet, s =>
+        {
+            s["Relay:Delivery:CommandTimeout"] = "00:10:00";
+            s["Relay:Delivery:ShutdownGrace"] = "00:00:00";
+        });
+        var fast = await _internet.AddMxHostAsync("fast.test", 10, "mx1.fast.test");
+        await using var stalling = await _internet.AddBrokenMxHostAsync("slow.test", 10, "mx1.slow.test", BrokenSmtpBehavior.StallAfterGreeting);
+
+        var id = RelayTestHost.QueueIdOf(await relay.SendAsync(Sender, ["bob@fast.test", "carol@slow.test"]));
+        await relay.WaitForAttemptAsync(id, "fast.test", "sent", Timeout());
+        var bound = Timeout();
+        while ((await relay.SpoolOnDisk.FindAsync(id))?.Recipients.Single(r => r.Address == "bob@fast.test").Status != RecipientStatus.Delivered)
+        {
+            await Task.Delay(10, bound);
+        }
+
+        await relay.StopRelayAsync();
+
+        var stored = await relay.SpoolOnDisk.FindAsync(id);
+        Assert.Equal(RecipientStatus.Delivered, stored!.Recipients.Single(r => r.Address == "bob@fast.test").Status);
+        Assert.Equal(RecipientStatus.Pending, stored.Recipients.Single(r => r.Address == "carol@slow.test").Status);
+        Assert.Single(fast.Messages);
+    }
+
+    [Fact]
+    public async Task BounceCannotBeSpooled_RecipientStaysPendingAndTheBounceGoesOutOnTheRetry()
+    {
+        var mx = await _internet.AddMxHostAsync("gone.test", 10, "mx1.gone.test");
+        mx.SetRecipientReply("bob@gone.test", RecipientReply.RejectTemporarily);
+        var id = await SendAsync("bob@gone.test");
+        await _relay.WaitForDeferredAsync(id, Timeout());
+
+        // The spool's tmp folder becomes a file: the bounce of the next attempt cannot be written.
+        var tmp = Path.Combine(_relay.Settings["Relay:Spool:Path"]!, "tmp");
+        Directory.Delete(tmp, recursive: true);
+        await File.WriteAllTextAsync(tmp, "not a folder");
+        mx.SetRecipientReply("bob@gone.test", RecipientReply.RejectPermanently);
+        _relay.Time.Advance(TimeSpan.FromMinutes(6));
+        await _relay.Logs.WaitForAsync(l => l.EventId == 3009 && l.Message.Contains(id, StringComparison.Ordinal), Timeout());
+        var duringTrouble = await _relay.SpoolOnDisk.FindAsync(id);
+
+        File.Delete(tmp);
+        Directory.CreateDirectory(tmp);
+        await _relay.WaitForScheduledAsync(1, Timeout());
+        _relay.Time.Advance(TimeSpan.FromMinutes(6));
+
+        var bounce = Assert.Single(await _senderMx.WaitForMessagesAsync(1, Timeout()));
+        Assert.Contains("bob@gone.test", bounce.Text, StringComparison.Ordinal);
+        Assert.Equal(RecipientStatus.Pending, Assert.Single(duringTrouble!.Recipients).Status);
+        await _relay.Logs.WaitForAsync(l => l.EventId == 3005 && l.Message.Contains(id, StringComparison.Ordinal), Timeout());
+    }
+}
