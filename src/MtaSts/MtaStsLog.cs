@@ -34,4 +34,19 @@ internal static partial class MtaStsLog
 
     [LoggerMessage(2008, LogLevel.Warning, "MTA-STS cache write failed for {Domain}: {Reason}; the policy is used from memory")]
     public static partial void CacheWriteFailed(ILogger logger, string domain, string reason);
+
+    [LoggerMessage(2009, LogLevel.Warning, "MTA-STS TXT lookup for {Domain} failed: {Reason}; keeping the cached policy (id={PolicyId}, mode={Mode}) until it expires {ExpiresAt:u}")]
+    public static partial void TxtLookupFailedWhileCached(ILogger logger, string domain, string reason, string policyId, string mode, DateTimeOffset expiresAt);
+
+    [LoggerMessage(2010, LogLevel.Error, "MTA-STS proactive refresh of {Domain} failed unexpectedly; continuing with the next domain")]
+    public static partial void RefreshDomainError(ILogger logger, string domain, Exception exception);
+
+    [LoggerMessage(2011, LogLevel.Error, "MTA-STS proactive refresh round failed unexpectedly; the next round runs as scheduled")]
+    public static partial void RefreshRoundError(ILogger logger, Exception exception);
+
+    [LoggerMessage(2012, LogLevel.Warning, "MTA-STS proactive refresh of {Domain} could not look up the TXT record (cached mode={Mode}, expires {ExpiresAt:u}): {Reason}; the cached policy is kept")]
+    public static partial void RefreshTxtLookupFailed(ILogger logger, string domain, string mode, DateTimeOffset expiresAt, string reason);
+
+    [LoggerMessage(2013, LogLevel.Information, "MTA-STS proactive refresh: {Count} domain(s) with a policy fetched since {Since:u} found in the policy cache count as recently used")]
+    public static partial void RefreshRemembered(ILogger logger, int count, DateTimeOffset since);
 }

@@ -49,6 +49,28 @@ public sealed class MtaStsOptions
     /// <summary>TCP port of the HTTPS policy host. Always 443 in production; labs and tests change it.</summary>
     public int PolicyPort { get; set; } = 443;
 
-    /// <summary>User-Agent sent with policy fetches (RFC 8461 §3.3 does not require one; it helps policy host admins).</summary>
-    public string UserAgent { get; set; } = "mtasts-relay/1.0 (MTA-STS policy fetcher)";
+    /// <summary>The User-Agent sent when none is configured, or when the configured one is not a valid header value.</summary>
+    public const string DefaultUserAgent = "mtasts-relay/1.0 (MTA-STS policy fetcher)";
+
+    /// <summary>
+    /// User-Agent sent with policy fetches (RFC 8461 §3.3 does not require one; it helps policy host
+    /// admins). Must be a valid HTTP User-Agent (products <c>name/version</c> and <c>(comments)</c>,
+    /// RFC 9110 §10.1.5); see <see cref="IsValidUserAgent"/>.
+    /// </summary>
+    public string UserAgent { get; set; } = DefaultUserAgent;
+
+    /// <summary>
+    /// True when <paramref name="value"/> parses as a User-Agent header (one or more products and
+    /// comments), e.g. <c>relay/1.0 (admin@example.com)</c>; false for e.g. <c>Relay 1.0 / admin@x</c>.
+    /// </summary>
+    public static bool IsValidUserAgent(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return false;
+        }
+
+        using var probe = new System.Net.Http.HttpRequestMessage();
+        return probe.Headers.UserAgent.TryParseAdd(value);
+    }
 }

@@ -17,6 +17,7 @@ namespace SimulatedInternet;
 public sealed class TestCertificateAuthority : IDisposable
 {
     private static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
+    private static readonly Oid ClientAuth = new("1.3.6.1.5.5.7.3.2");
     private readonly X509Certificate2 _caWithKey;
     private readonly Lock _signing = new();
 
@@ -60,7 +61,20 @@ public sealed class TestCertificateAuthority : IDisposable
     }
 
     /// <summary>A server certificate signed by this CA with an explicit validity window.</summary>
-    public X509Certificate2 IssueServerCertificate(IReadOnlyList<string> dnsNames, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    public X509Certificate2 IssueServerCertificate(IReadOnlyList<string> dnsNames, DateTimeOffset notBefore, DateTimeOffset notAfter) =>
+        Issue(dnsNames, notBefore, notAfter, ServerAuth);
+
+    /// <summary>
+    /// A CA-signed certificate for <paramref name="dnsName"/> whose extended key usage is clientAuth only:
+    /// right name, trusted issuer, but not for TLS servers (a client certificate presented by a server).
+    /// </summary>
+    public X509Certificate2 IssueClientAuthOnly(string dnsName)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return Issue([dnsName], now.AddDays(-1), now.AddDays(30), ClientAuth);
+    }
+
+    private X509Certificate2 Issue(IReadOnlyList<string> dnsNames, DateTimeOffset notBefore, DateTimeOffset notAfter, Oid extendedKeyUsage)
     {
         ArgumentNullException.ThrowIfNull(dnsNames);
         if (dnsNames.Count == 0)
@@ -69,7 +83,7 @@ public sealed class TestCertificateAuthority : IDisposable
         }
 
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = CreateLeafRequest(dnsNames, key);
+        var request = CreateLeafRequest(dnsNames, key, extendedKeyUsage);
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(_caWithKey, true, false));
         X509Certificate2 issued;
         lock (_signing)
@@ -94,7 +108,7 @@ public sealed class TestCertificateAuthority : IDisposable
     public static X509Certificate2 CreateSelfSigned(string dnsName)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = CreateLeafRequest([dnsName], key);
+        var request = CreateLeafRequest([dnsName], key, ServerAuth);
         var now = DateTimeOffset.UtcNow;
         using var created = request.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
         return RoundTrip(created);
@@ -107,7 +121,7 @@ public sealed class TestCertificateAuthority : IDisposable
         RootCertificate.Dispose();
     }
 
-    private static CertificateRequest CreateLeafRequest(IReadOnlyList<string> dnsNames, ECDsa key)
+    private static CertificateRequest CreateLeafRequest(IReadOnlyList<string> dnsNames, ECDsa key, Oid extendedKeyUsage)
     {
         var request = new CertificateRequest($"CN={dnsNames[0]}", key, HashAlgorithmName.SHA256);
         var san = new SubjectAlternativeNameBuilder();
@@ -119,7 +133,7 @@ public sealed class TestCertificateAuthority : IDisposable
         request.CertificateExtensions.Add(san.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ServerAuth], false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([extendedKeyUsage], false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         return request;
     }

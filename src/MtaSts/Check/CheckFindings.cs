@@ -55,7 +55,7 @@ internal sealed class CheckFindings
         }
     }
 
-    public void AddMx(IReadOnlyList<MxCheck> mxHosts, MtaStsPolicy? policy, bool implicitMx)
+    public void AddMx(IReadOnlyList<MxCheck> mxHosts, MtaStsPolicy? policy, bool implicitMx, bool mxLookupFailed)
     {
         if (implicitMx)
         {
@@ -67,7 +67,8 @@ internal sealed class CheckFindings
             AddMxHost(mx, policy);
         }
 
-        if (policy is null || policy.Mode == MtaStsMode.None)
+        // Without MX records (the lookup failed) no pattern can match: that is not the policy's fault.
+        if (policy is null || policy.Mode == MtaStsMode.None || mxLookupFailed)
         {
             return;
         }
@@ -86,10 +87,14 @@ internal sealed class CheckFindings
             return;
         }
 
-        if (policy is { Mode: not MtaStsMode.None } && mx.MatchedPattern is null)
+        // One problem, not a warning and a problem; what senders do depends on the mode (RFC 8461 §5).
+        if (policy is { Mode: MtaStsMode.Enforce } && mx.MatchedPattern is null)
         {
-            Warnings.Add($"MX {mx.Host} is not covered by any mx pattern of the policy");
-            Problems.Add($"MX {mx.Host}: not covered by the policy, so MTA-STS senders will not deliver to it");
+            Problems.Add($"MX {mx.Host} is not covered by any mx pattern of the policy, so MTA-STS senders will not deliver to it");
+        }
+        else if (policy is { Mode: MtaStsMode.Testing } && mx.MatchedPattern is null)
+        {
+            Problems.Add($"MX {mx.Host} is not covered by any mx pattern of the policy; in testing mode senders still deliver to it but report a {FailureType.ValidationFailure.ToResultType()}, and enforce mode would refuse it");
         }
 
         foreach (var address in mx.Addresses.Where(a => !a.Probe.Passed))

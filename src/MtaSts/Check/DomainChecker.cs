@@ -36,7 +36,7 @@ public sealed class DomainChecker(
         var findings = new CheckFindings();
         findings.AddTxt(txt);
         findings.AddFetch(fetch, txt);
-        findings.AddMx(mxChecks, policy, mxRecords.Count == 1 && mxRecords[0].Implicit);
+        findings.AddMx(mxChecks, policy, mxRecords.Count == 1 && mxRecords[0].Implicit, mxLookupFailed: mxError is not null);
         if (!tlsRpt.Valid)
         {
             findings.Warnings.Add("TLS-RPT: " + tlsRpt.Problem);
@@ -101,14 +101,29 @@ public sealed class DomainChecker(
 
     private async Task<TlsRptCheck> CheckTlsRptAsync(string domain, CancellationToken cancellationToken)
     {
+        var name = "_smtp._tls." + domain;
+        if (DnsNameLimits.WhyCannotExist(name) is { } impossible)
+        {
+            return new TlsRptCheck([], [], impossible);
+        }
+
+        IDnsQueryResponse response;
         try
         {
-            var response = await dns.QueryAsync("_smtp._tls." + domain, QueryType.TXT, QueryClass.IN, cancellationToken);
-            return TlsRptRecordParser.Check(response.Answers.TxtRecords().Select(r => string.Concat(r.Text)).ToList());
+            response = await dns.QueryAsync(name, QueryType.TXT, QueryClass.IN, cancellationToken);
         }
         catch (DnsResponseException e) when (!cancellationToken.IsCancellationRequested)
         {
-            return new TlsRptCheck([], [], $"TXT lookup of _smtp._tls.{domain} failed: {e.Message}");
+            return new TlsRptCheck([], [], $"TXT lookup of {name} failed: {e.Message}");
         }
+
+        // SERVFAIL and friends say nothing about the record: reporting "no record" would send the
+        // admin to fix DNS data that may be fine. NXDOMAIN is an answer (no record).
+        if (response.HasError && response.Header.ResponseCode != DnsHeaderResponseCode.NotExistentDomain)
+        {
+            return new TlsRptCheck([], [], $"TXT lookup of {name} failed: {response.Header.ResponseCode} ({response.ErrorMessage}); the record could not be checked");
+        }
+
+        return TlsRptRecordParser.Check(response.Answers.TxtRecords().Select(r => string.Concat(r.Text)).ToList());
     }
 }

@@ -1,4 +1,5 @@
 using DnsClient;
+using MtaSts.Dns;
 
 namespace MtaSts.Discovery;
 
@@ -12,6 +13,13 @@ public sealed class StsTxtDiscovery(ILookupClient dns)
     public async Task<TxtDiscoveryResult> DiscoverAsync(string domain, CancellationToken cancellationToken)
     {
         var name = "_mta-sts." + domain;
+        if (DnsNameLimits.WhyCannotExist(name) is { } impossible)
+        {
+            // A 245–253 character domain is valid, but its _mta-sts name is too long to exist: it
+            // can hold no record, which is what NXDOMAIN would say.
+            return new TxtDiscoveryResult(TxtDiscoveryStatus.NoRecord, null, [], impossible);
+        }
+
         IDnsQueryResponse response;
         try
         {

@@ -18,7 +18,8 @@ public sealed class HostAddressResolver(ILookupClient dns)
     /// A and AAAA addresses of <paramref name="host"/> (IPv4 first), following CNAMEs. An IP literal is
     /// returned as is. An empty list means the name has no address; DNS failures throw
     /// <see cref="DnsLookupException"/> with the reason (also when one family fails and the other is
-    /// empty; addresses found in one family are returned even if the other failed).
+    /// empty; addresses found in one family are returned even if the other failed). A name too long
+    /// to exist in DNS (<see cref="DnsNameLimits"/>) has no address.
     /// </summary>
     public async Task<IReadOnlyList<IPAddress>> ResolveAsync(string host, CancellationToken cancellationToken)
     {
@@ -26,6 +27,11 @@ public sealed class HostAddressResolver(ILookupClient dns)
         if (IPAddress.TryParse(name, out var literal))
         {
             return [literal];
+        }
+
+        if (DnsNameLimits.WhyCannotExist(name) is not null)
+        {
+            return [];
         }
 
         var v4 = QueryAsync(name, QueryType.A, cancellationToken);

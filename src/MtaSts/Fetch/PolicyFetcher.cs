@@ -64,7 +64,13 @@ public sealed class PolicyFetcher : IDisposable
     private async Task<PolicyFetchResult> FetchCoreAsync(string domain, string url, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.UserAgent.ParseAdd(_options.UserAgent);
+        // Start-up validation refuses a malformed UserAgent; a host that skips it (a library user)
+        // still gets a fetch, with the default header, rather than a FormatException.
+        if (!request.Headers.UserAgent.TryParseAdd(_options.UserAgent))
+        {
+            request.Headers.UserAgent.ParseAdd(MtaStsOptions.DefaultUserAgent);
+        }
+
         request.Headers.CacheControl = new System.Net.Http.Headers.CacheControlHeaderValue { NoCache = true };
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
 

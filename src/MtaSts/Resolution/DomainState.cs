@@ -16,11 +16,63 @@ internal sealed class DomainState
     // time with an older answer (which would skip a fetch that is in flight for a new id).
     private ReusableAnswer? _reusable;
 
-    /// <summary>When delivery last asked for this domain.</summary>
-    public DateTimeOffset LastUsed { get; set; }
+    private DateTimeOffset _lastUsed;
+    private DateTimeOffset? _dnsTroubleLoggedAt;
+
+    /// <summary>When delivery last asked for this domain (or, after a restart, when its cached policy was fetched).</summary>
+    public DateTimeOffset LastUsed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lastUsed;
+            }
+        }
+    }
 
     /// <summary>First TXT lookup failure of the current run of failures, if any.</summary>
     public DateTimeOffset? DnsTroubleSince { get; set; }
+
+    /// <summary>Records a use at <paramref name="at"/>; an earlier time never replaces a later one.</summary>
+    public void MarkUsed(DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            if (at > _lastUsed)
+            {
+                _lastUsed = at;
+            }
+        }
+    }
+
+    /// <summary>
+    /// True when a failed TXT lookup with a cached policy should be logged at <paramref name="now"/>:
+    /// the first of a run of failures, then at most once per <paramref name="interval"/>.
+    /// </summary>
+    public bool TakeDnsTroubleLogTurn(DateTimeOffset now, TimeSpan interval)
+    {
+        lock (_gate)
+        {
+            if (_dnsTroubleLoggedAt is { } last && now - last < interval)
+            {
+                return false;
+            }
+
+            _dnsTroubleLoggedAt = now;
+            return true;
+        }
+    }
+
+    /// <summary>The TXT lookup answered again: the next failure is logged at once.</summary>
+    public void EndDnsTrouble()
+    {
+        lock (_gate)
+        {
+            DnsTroubleSince = null;
+            _dnsTroubleLoggedAt = null;
+        }
+    }
 
     /// <summary>The resolution to reuse at <paramref name="now"/>, or null when the slow path is due.</summary>
     public PolicyResolution? ReusableAt(DateTimeOffset now) =>

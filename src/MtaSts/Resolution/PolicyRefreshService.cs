@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MtaSts.Cache;
 using MtaSts.Failures;
 using MtaSts.Policy;
 
@@ -10,7 +11,10 @@ namespace MtaSts.Resolution;
 /// Refreshes the policies of recently used domains before they expire (RFC 8461 §3.3: senders should
 /// refresh proactively so a policy does not lapse between deliveries, which would reopen the
 /// downgrade window). Runs every <see cref="MtaStsOptions.RefreshInterval"/> with jitter so many
-/// relays, or many domains, do not all fetch at the same moment.
+/// relays, or many domains, do not all fetch at the same moment. At its first round it counts the
+/// policies in the store fetched within <see cref="MtaStsOptions.RecentUseWindow"/> as used, so a
+/// restart does not forget the domains the relay mails. One domain's failure, or a whole round's,
+/// is logged and never stops the service (a faulted BackgroundService would stop the host).
 /// </summary>
 public sealed class PolicyRefreshService(
     PolicyResolver resolver,
@@ -18,33 +22,58 @@ public sealed class PolicyRefreshService(
     TimeProvider time,
     ILogger<PolicyRefreshService> logger) : BackgroundService
 {
-    /// <summary>Runs one refresh round now: every recently used domain whose policy expires within <see cref="MtaStsOptions.RefreshAhead"/>.</summary>
+    private bool _rememberedStore;
+
+    /// <summary>
+    /// Runs one refresh round now: every recently used domain whose policy is due (<see cref="IsDue"/>).
+    /// Returns how many were due.
+    /// </summary>
     public async Task<int> RefreshDueAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var now = time.GetUtcNow();
-        var due = new List<(string Domain, MtaStsPolicy Policy, DateTimeOffset ExpiresAt)>();
+        if (!_rememberedStore)
+        {
+            var since = now - settings.RecentUseWindow;
+            MtaStsLog.RefreshRemembered(logger, await resolver.RememberStoredDomainsAsync(since, cancellationToken), since);
+            _rememberedStore = true;
+        }
+
+        var due = new List<CachedPolicy>();
         foreach (var domain in resolver.RecentlyUsedDomains(now - settings.RecentUseWindow))
         {
-            var entry = await resolver.Cache.GetAsync(domain, cancellationToken);
-            if (entry is not null && entry.ExpiresAt - now <= settings.RefreshAhead)
+            if (await GuardAsync(domain, () => resolver.Cache.GetAsync(domain, cancellationToken).AsTask(), cancellationToken) is { } entry
+                && IsDue(entry, now, settings))
             {
-                due.Add((domain, entry.Policy, entry.ExpiresAt));
+                due.Add(entry);
             }
         }
 
         MtaStsLog.RefreshRound(logger, due.Count);
-        foreach (var (domain, policy, expiresAt) in due)
+        foreach (var entry in due)
         {
-            var result = await resolver.RefreshAsync(domain, cancellationToken);
-            // A failed refresh only matters where a policy is being enforced or tested.
-            if (result.Failure is { } failure && policy.Mode != MtaStsMode.None)
+            if (await GuardAsync(entry.Domain, () => resolver.RefreshAsync(entry.Domain, cancellationToken), cancellationToken) is { } result)
             {
-                MtaStsLog.RefreshFailed(logger, domain, policy.Mode.ToString().ToLowerInvariant(), expiresAt, failure.Type.ToResultType(), failure.Reason);
+                ReportFailure(entry, result);
             }
         }
 
         return due.Count;
+    }
+
+    /// <summary>
+    /// True when <paramref name="entry"/> should be fetched again at <paramref name="now"/>: it expires
+    /// within <see cref="MtaStsOptions.RefreshAhead"/> or half its lifetime, whichever is shorter, and
+    /// was not fetched within the last <see cref="MtaStsOptions.RefreshInterval"/>. Half the lifetime
+    /// keeps a short max_age (a day is common, as is RefreshAhead) from being due at every round.
+    /// </summary>
+    public static bool IsDue(CachedPolicy entry, DateTimeOffset now, MtaStsOptions settings)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(settings);
+        var halfLife = (entry.ExpiresAt - entry.FetchedAt) / 2;
+        var ahead = halfLife < settings.RefreshAhead ? halfLife : settings.RefreshAhead;
+        return entry.ExpiresAt - now <= ahead && now - entry.FetchedAt >= settings.RefreshInterval;
     }
 
     /// <inheritdoc />
@@ -63,6 +92,51 @@ public sealed class PolicyRefreshService(
             {
                 return;
             }
+            catch (Exception e)
+            {
+                // A refresh problem must not fault the service: the default BackgroundServiceExceptionBehavior
+                // (StopHost) would stop the whole relay. The next round runs as scheduled.
+                MtaStsLog.RefreshRoundError(logger, e);
+            }
+        }
+    }
+
+    private void ReportFailure(CachedPolicy entry, PolicyResolution result)
+    {
+        // A failed refresh only matters where a policy is being enforced or tested.
+        var mode = entry.Policy.Mode;
+        if (mode == MtaStsMode.None)
+        {
+            return;
+        }
+
+        var modeName = mode.ToString().ToLowerInvariant();
+        if (result.Failure is { } failure)
+        {
+            MtaStsLog.RefreshFailed(logger, entry.Domain, modeName, entry.ExpiresAt, failure.Type.ToResultType(), failure.Reason);
+        }
+        else if (result.TxtLookupFailed)
+        {
+            MtaStsLog.RefreshTxtLookupFailed(logger, entry.Domain, modeName, entry.ExpiresAt, result.Warning ?? "DNS error");
+        }
+    }
+
+    /// <summary>Runs one domain's step; an unexpected exception is logged (2010) and gives null, so the round goes on.</summary>
+    private async Task<T?> GuardAsync<T>(string domain, Func<Task<T>> step, CancellationToken cancellationToken) where T : class?
+    {
+        try
+        {
+            return await step();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            // One domain's broken cache entry or a resolver bug must not end the round for the others.
+            MtaStsLog.RefreshDomainError(logger, domain, e);
+            return null;
         }
     }
 }

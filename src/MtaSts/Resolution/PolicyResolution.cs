@@ -30,13 +30,15 @@ public enum PolicySource
 /// <param name="Failure">A fetch failure seen while resolving, if any (the policy may still come from the cache).</param>
 /// <param name="Warning">Something an admin should know that is not a failure (TXT gone while cached, invalid TXT, DNS trouble).</param>
 /// <param name="DeferRecommended">DNS trouble with nothing cached and <c>DeferOnDnsTrouble</c> on: hold the mail for now.</param>
+/// <param name="TxtLookupFailed">The <c>_mta-sts</c> TXT lookup failed (SERVFAIL, timeout); any policy is the cached one, and <paramref name="Warning"/> says why.</param>
 public sealed record PolicyResolution(
     string Domain,
     PolicySource Source,
     CachedPolicy? Entry,
     StsFailure? Failure = null,
     string? Warning = null,
-    bool DeferRecommended = false)
+    bool DeferRecommended = false,
+    bool TxtLookupFailed = false)
 {
     /// <summary>The policy, when one applies (including a <c>mode: none</c> policy).</summary>
     public MtaStsPolicy? Policy => Entry?.Policy;

@@ -16,6 +16,7 @@ namespace MtaSts.Resolution;
 /// <item>Same id and unexpired cache ⇒ cache. New id, nothing cached or cache expired ⇒ fetch (an expired policy is fetched even if the id did not change).</item>
 /// <item>A failed fetch keeps the unexpired cached policy; without one the domain has no policy. The same domain and id are not fetched again for 5 minutes.</item>
 /// <item>TXT gone or invalid while an unexpired policy is cached ⇒ keep it and warn (possible downgrade).</item>
+/// <item>TXT lookup failed (SERVFAIL, timeout) while an unexpired policy is cached ⇒ keep it and warn, at most once per <see cref="MtaStsOptions.TxtLookupInterval"/> (at least a minute) per domain.</item>
 /// <item>A fetched <c>mode: none</c> replaces the cache at once; <c>max_age: 0</c> is used once and not kept.</item>
 /// <item>Concurrent resolutions of one domain share one lookup and fetch (single flight).</item>
 /// </list>
@@ -62,7 +63,7 @@ public sealed class PolicyResolver
 
         var now = _time.GetUtcNow();
         var state = _domains.GetOrAdd(name, static _ => new DomainState());
-        state.LastUsed = now;
+        state.MarkUsed(now);
         if (!lookUpTxtNow && state.ReusableAt(now) is { } reusable)
         {
             _metrics.Looked(reusable.Source);
@@ -96,6 +97,26 @@ public sealed class PolicyResolver
         var name = DomainName.Normalize(domain);
         _domains.TryRemove(name, out _);
         await _cache.RemoveAsync(name, cancellationToken);
+    }
+
+    /// <summary>
+    /// After a restart, counts every stored policy fetched since <paramref name="since"/> as used when
+    /// it was fetched, so the proactive refresh keeps the policies of domains the relay mails (the
+    /// in-memory record of use dies with the process; the store does not). Returns how many.
+    /// </summary>
+    public async Task<int> RememberStoredDomainsAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var remembered = 0;
+        foreach (var entry in await _cache.Store.ListAsync(cancellationToken))
+        {
+            if (entry.FetchedAt >= since)
+            {
+                _domains.GetOrAdd(entry.Domain, static _ => new DomainState()).MarkUsed(entry.FetchedAt);
+                remembered++;
+            }
+        }
+
+        return remembered;
     }
 
     /// <summary>Domains resolved since <paramref name="since"/>, for the proactive refresh; older ones are forgotten.</summary>
@@ -165,7 +186,7 @@ public sealed class PolicyResolver
 
         if (txt.Status != TxtDiscoveryStatus.DnsError)
         {
-            state.DnsTroubleSince = null;
+            state.EndDnsTrouble();
         }
 
         // Reuse until the next TXT lookup is due (or the policy expires, if sooner); DNS trouble is
@@ -249,13 +270,25 @@ public sealed class PolicyResolver
     {
         if (usable is not null)
         {
-            return new PolicyResolution(domain, PolicySource.Cache, usable, Warning: txt.Reason);
+            // Not a downgrade signal (no answer is not "no record") but worth knowing: the cached
+            // policy carries delivery until it expires. Every delivery retries the lookup, so the
+            // warning is rate-limited per domain.
+            if (state.TakeDnsTroubleLogTurn(now, DnsTroubleLogInterval))
+            {
+                MtaStsLog.TxtLookupFailedWhileCached(_logger, domain, txt.Reason ?? "DNS error", usable.Id,
+                    usable.Policy.Mode.ToString().ToLowerInvariant(), usable.ExpiresAt);
+            }
+
+            return new PolicyResolution(domain, PolicySource.Cache, usable, Warning: txt.Reason, TxtLookupFailed: true);
         }
 
         state.DnsTroubleSince ??= now;
         var defer = _options.DeferOnDnsTrouble && now - state.DnsTroubleSince.Value < _options.DnsTroubleDeferLimit;
         MtaStsLog.DnsTrouble(_logger, domain, txt.Reason ?? "DNS error",
             defer ? "deferring delivery (DeferOnDnsTrouble)" : "delivering as if the domain had no policy");
-        return new PolicyResolution(domain, PolicySource.NoPolicy, null, Warning: txt.Reason, DeferRecommended: defer);
+        return new PolicyResolution(domain, PolicySource.NoPolicy, null, Warning: txt.Reason, DeferRecommended: defer, TxtLookupFailed: true);
     }
+
+    /// <summary>At most one "TXT lookup failed, keeping the cached policy" warning per domain in this interval.</summary>
+    private TimeSpan DnsTroubleLogInterval => _options.TxtLookupInterval > TimeSpan.FromMinutes(1) ? _options.TxtLookupInterval : TimeSpan.FromMinutes(1);
 }

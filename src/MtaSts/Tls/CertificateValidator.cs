@@ -1,4 +1,5 @@
 using System.Net.Security;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using MtaSts.Failures;
 
@@ -16,6 +17,8 @@ namespace MtaSts.Tls;
 /// </remarks>
 public sealed class CertificateValidator
 {
+    // id-kp-serverAuth (RFC 5280 §4.2.1.12): what SslStream requires of a server's chain on the system store.
+    private static readonly Oid ServerAuthentication = new("1.3.6.1.5.5.7.3.1");
     private readonly X509Certificate2Collection _extraRoots;
     private readonly TimeProvider _time;
 
@@ -83,10 +86,11 @@ public sealed class CertificateValidator
                 $"certificate of {host} is valid from {leaf.NotBefore.ToUniversalTime():u} to {leaf.NotAfter.ToUniversalTime():u}, not now");
         }
 
-        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors) && !ChainsToExtraRoot(leaf, chain))
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors) && ChainToExtraRoot(leaf, chain) is { } refused)
         {
-            return Fail(FailureType.CertificateNotTrusted,
-                $"certificate of {host} (issuer '{leaf.Issuer}') does not chain to a trusted root{DescribeChain(chain)}");
+            return Fail(FailureType.CertificateNotTrusted, refused.HasFlag(X509ChainStatusFlags.NotValidForUsage)
+                ? $"certificate of {host} (issuer '{leaf.Issuer}') is not valid for TLS server authentication (its extended key usage lacks serverAuth)"
+                : $"certificate of {host} (issuer '{leaf.Issuer}') does not chain to a trusted root{DescribeChain(chain)}");
         }
 
         var name = host.TrimEnd('.');
@@ -99,12 +103,15 @@ public sealed class CertificateValidator
         return CertificateVerdict.Valid;
     }
 
-    /// <summary>Re-validates a chain against the extra roots only (the system store already said no).</summary>
-    private bool ChainsToExtraRoot(X509Certificate2 leaf, X509Chain? presented)
+    /// <summary>
+    /// Re-validates a chain against the extra roots only (the system store already said no): null when
+    /// it is trusted, else the chain's status flags.
+    /// </summary>
+    private X509ChainStatusFlags? ChainToExtraRoot(X509Certificate2 leaf, X509Chain? presented)
     {
         if (_extraRoots.Count == 0)
         {
-            return false;
+            return X509ChainStatusFlags.UntrustedRoot;
         }
 
         using var chain = new X509Chain();
@@ -112,6 +119,9 @@ public sealed class CertificateValidator
         chain.ChainPolicy.CustomTrustStore.AddRange(_extraRoots);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.VerificationTime = _time.GetUtcNow().UtcDateTime;
+        // The same purpose SslStream demands on the system-store path: a clientAuth-only leaf under a
+        // private root is not a server certificate.
+        chain.ChainPolicy.ApplicationPolicy.Add(ServerAuthentication);
         if (presented is not null)
         {
             foreach (var element in presented.ChainElements)
@@ -120,7 +130,9 @@ public sealed class CertificateValidator
             }
         }
 
-        return chain.Build(leaf);
+        return chain.Build(leaf)
+            ? null
+            : chain.ChainStatus.Aggregate(X509ChainStatusFlags.NoError, (all, status) => all | status.Status);
     }
 
     private static string DescribeChain(X509Chain? chain)

@@ -69,7 +69,8 @@ internal sealed class MtaStsOptionsValidation : IValidateOptions<MtaStsOptions>
         Require(errors, options.RecentUseWindow > TimeSpan.Zero, "Relay:MtaSts:RecentUseWindow must be positive");
         Require(errors, options.PolicyPort is > 0 and <= 65535, $"Relay:MtaSts:PolicyPort must be 1-65535 (got {options.PolicyPort})");
         Require(errors, !string.IsNullOrWhiteSpace(options.CachePath), "Relay:MtaSts:CachePath must not be empty");
-        Require(errors, !string.IsNullOrWhiteSpace(options.UserAgent), "Relay:MtaSts:UserAgent must not be empty");
+        Require(errors, MtaStsOptions.IsValidUserAgent(options.UserAgent),
+            $"Relay:MtaSts:UserAgent must be a valid HTTP User-Agent: product/version tokens and (comments), e.g. 'mtasts-relay/1.0 (admin@example.com)' (got '{options.UserAgent}')");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

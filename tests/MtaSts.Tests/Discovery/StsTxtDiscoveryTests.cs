@@ -23,6 +23,19 @@ public sealed class StsTxtDiscoveryTests : IAsyncLifetime
     public async Task DisposeAsync() => await _dns.DisposeAsync();
 
     [Fact]
+    public async Task DiscoverAsync_DomainSoLongItsTxtNameCannotExist_NoRecordWithReason()
+    {
+        // 251 characters is a valid domain; "_mta-sts." makes 260, more than DNS allows (DnsClient would throw).
+        var domain = string.Join('.', new string('a', 63), new string('b', 63), new string('c', 63), new string('d', 54), "test");
+
+        var result = await _discovery.DiscoverAsync(domain, CancellationToken.None);
+
+        Assert.Equal(TxtDiscoveryStatus.NoRecord, result.Status);
+        Assert.Contains("260 characters long", result.Reason, StringComparison.Ordinal);
+        Assert.Contains("cannot exist", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DiscoverAsync_OneValidRecord_IsFound()
     {
         _dns.AddTxt(TxtName, "v=STSv1; id=20160831085700Z;");

@@ -18,6 +18,19 @@ public sealed class HostAddressResolverTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _dns.DisposeAsync();
 
+    [Theory]
+    [InlineData(255)]
+    [InlineData(254)]
+    public async Task ResolveAsync_NameTooLongToExist_NoAddressInsteadOfThrowing(int length)
+    {
+        var host = "mta-sts." + string.Join('.', new string('a', 63), new string('b', 63), new string('c', 63)) + "." + new string('d', length - 8 - 192 - 5) + ".test";
+        Assert.Equal(length, host.Length);
+
+        var addresses = await _resolver.ResolveAsync(host, CancellationToken.None);
+
+        Assert.Empty(addresses);
+    }
+
     [Fact]
     public async Task ResolveAsync_AAndAaaa_ReturnsIpv4First()
     {

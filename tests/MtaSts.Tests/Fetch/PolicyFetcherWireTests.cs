@@ -58,6 +58,17 @@ public sealed class PolicyFetcherWireTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FetchAsync_MalformedUserAgent_FetchesWithDefaultUserAgent()
+    {
+        var options = new MtaStsOptions { UserAgent = "Relay 1.0 / admin@x" };
+
+        var (result, heads) = await FetchFromRawServerAsync(RawHttpsServer.Chunked(Encoding.ASCII.GetBytes(Policy)), options);
+
+        Assert.True(result.Succeeded, result.Failure?.ToString());
+        Assert.Contains($"User-Agent: {MtaStsOptions.DefaultUserAgent}\r\n", Assert.Single(heads), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FetchAsync_ChunkedBodyOfExactly64KiB_IsAccepted()
     {
         var body = Pad(Policy, MtaStsOptions.MaxPolicyBytes);

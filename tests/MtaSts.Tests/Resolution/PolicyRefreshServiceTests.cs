@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using MtaSts.Cache;
 using MtaSts.Resolution;
 using SimulatedInternet;
 using static MtaSts.Tests.Resolution.ResolverFixture;
@@ -19,8 +21,15 @@ public sealed class PolicyRefreshServiceTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _net.DisposeAsync();
 
-    private PolicyRefreshService CreateService() =>
-        new(_net.Resolver, Microsoft.Extensions.Options.Options.Create(_net.Options), _net.Time, _net.Logs.For<PolicyRefreshService>());
+    private PolicyRefreshService CreateService(PolicyResolver? resolver = null) =>
+        new(resolver ?? _net.Resolver, Microsoft.Extensions.Options.Options.Create(_net.Options), _net.Time, _net.Logs.For<PolicyRefreshService>());
+
+    /// <summary>A resolver like the fixture's, over <paramref name="store"/>.</summary>
+    private (PolicyResolver Resolver, PolicyCache Cache) CreateResolver(IPolicyStore store)
+    {
+        var cache = new PolicyCache(store, _net.Time);
+        return (new PolicyResolver(_net.Discovery, _net.Fetcher, cache, _net.Options, _net.Time, _net.Logs.For<PolicyResolver>()), cache);
+    }
 
     private async Task UseDomainAsync(string mode = "enforce")
     {
@@ -135,5 +144,152 @@ public sealed class PolicyRefreshServiceTests : IAsyncLifetime
         await service.StopAsync(CancellationToken.None);
         Assert.Equal(2, _net.Fetches());
         Assert.NotEqual(firstFetch, (await _net.Cache.GetAsync(Domain, CancellationToken.None))!.FetchedAt);
+    }
+
+    [Fact]
+    public async Task RefreshDueAsync_OneDomainThrows_LoggedAndTheOtherDomainsRefreshed()
+    {
+        var store = new BrokenPolicyStore(_net.Store);
+        var (resolver, cache) = CreateResolver(store);
+        using var _ = cache;
+        _net.Publish("broken.test", "b1", PolicyText("enforce", (long)MaxAge.TotalSeconds));
+        _net.Publish(Domain, "id1", PolicyText("enforce", (long)MaxAge.TotalSeconds));
+        await resolver.ResolveAsync("broken.test", CancellationToken.None);
+        await resolver.ResolveAsync(Domain, CancellationToken.None);
+        _net.Time.Advance(TimeSpan.FromHours(12));
+        await resolver.ResolveAsync("broken.test", CancellationToken.None);
+        await resolver.ResolveAsync(Domain, CancellationToken.None);
+        _net.Time.Advance(TimeSpan.FromHours(13));
+        cache.Evict("broken.test");
+        store.BrokenDomain = "broken.test";
+
+        await CreateService(resolver).RefreshDueAsync(CancellationToken.None);
+
+        Assert.Equal(2, _net.Fetches(Domain));
+        var error = Assert.Single(_net.Logs.WithEventId(2010));
+        Assert.Equal(LogLevel.Error, error.Level);
+        Assert.Contains("broken.test", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_RoundThrows_LoggedAndTheServiceKeepsRunning()
+    {
+        var store = new BrokenPolicyStore(_net.Store) { ListingsToBreak = 1 };
+        var (resolver, cache) = CreateResolver(store);
+        using var _ = cache;
+        var service = CreateService(resolver);
+        await service.StartAsync(CancellationToken.None);
+
+        // Step the clock until the first round has failed (2011) and a second one has run (2007),
+        // or the service has stopped, which is the bug.
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (_net.Logs.WithEventId(2007).Count == 0 && !service.ExecuteTask!.IsCompleted)
+        {
+            _net.Time.Advance(TimeSpan.FromMinutes(1));
+            await Task.Delay(20, bound.Token);
+        }
+
+        Assert.False(service.ExecuteTask!.IsCompleted, service.ExecuteTask.Exception?.ToString());
+        await service.StopAsync(CancellationToken.None);
+        var error = Assert.Single(_net.Logs.WithEventId(2011));
+        Assert.Equal(LogLevel.Error, error.Level);
+        Assert.True(service.ExecuteTask.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task RefreshDueAsync_MaxAgeOneDayEqualToRefreshAhead_DueAtHalfLifeNotEveryRound()
+    {
+        _net.Publish(Domain, "id1", PolicyText("enforce", 86400));
+        await _net.ResolveAsync();
+        var service = CreateService();
+
+        var dueAtEachHour = new List<int>();
+        for (var hour = 1; hour <= 13; hour++)
+        {
+            _net.Time.Advance(TimeSpan.FromHours(1));
+            await _net.ResolveAsync();
+            dueAtEachHour.Add(await service.RefreshDueAsync(CancellationToken.None));
+        }
+
+        // Remaining lifetime first reaches half of max_age (12 h) at hour 12; the refetch at hour 12
+        // starts a new lifetime, so hour 13 is not due again.
+        Assert.Equal([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0], dueAtEachHour);
+        Assert.Equal(2, _net.Fetches());
+    }
+
+    [Fact]
+    public async Task RefreshDueAsync_PolicyFetchedWithinTheLastRefreshInterval_NotFetchedAgain()
+    {
+        _net.Publish(Domain, "id1", PolicyText("enforce", 3600));
+        await _net.ResolveAsync();
+        _net.Time.Advance(TimeSpan.FromMinutes(40)); // 20 min left: within half its life, but fetched 40 min ago
+
+        var refreshed = await CreateService().RefreshDueAsync(CancellationToken.None);
+
+        Assert.Equal(0, refreshed);
+        Assert.Equal(1, _net.Fetches());
+    }
+
+    [Theory]
+    [InlineData(86400, 12, 1, false)]
+    [InlineData(86400, 12, 0, true)] // 12 h left of 24: half its life
+    [InlineData(604800, 24, 0, true)] // a week: RefreshAhead (1 day) is the shorter
+    [InlineData(604800, 24, 1, false)]
+    public void IsDue_RemainingLifetime_ComparedWithTheShorterOfRefreshAheadAndHalfMaxAge(long maxAgeSeconds, int hoursLeft, int minutesLeft, bool due)
+    {
+        var fetched = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var expires = fetched.AddSeconds(maxAgeSeconds);
+        var entry = new CachedPolicy(Domain, "id1", MtaSts.Policy.PolicyParser.Parse(PolicyText("enforce", maxAgeSeconds)).Policy!, fetched, expires);
+
+        var now = expires - new TimeSpan(hoursLeft, minutesLeft, 0);
+
+        Assert.Equal(due, PolicyRefreshService.IsDue(entry, now, _net.Options));
+    }
+
+    [Fact]
+    public async Task RefreshDueAsync_AfterRestart_RefreshesDomainsWhosePolicyWasFetchedWithinRecentUseWindow()
+    {
+        _net.Options.RecentUseWindow = TimeSpan.FromDays(7);
+        await UseDomainAsync();
+        _net.Restart(); // the record of use was in memory only
+        _net.Time.Advance(TimeSpan.FromHours(25)); // expires in 23 h
+
+        var refreshed = await CreateService().RefreshDueAsync(CancellationToken.None);
+
+        Assert.Equal(1, refreshed);
+        Assert.Equal(2, _net.Fetches());
+        Assert.Contains("1 domain(s)", Assert.Single(_net.Logs.WithEventId(2013)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RefreshDueAsync_AfterRestart_PolicyFetchedBeforeRecentUseWindow_NotRefreshed()
+    {
+        await UseDomainAsync(); // window is 1 day
+        _net.Restart();
+        _net.Time.Advance(TimeSpan.FromHours(25));
+
+        var refreshed = await CreateService().RefreshDueAsync(CancellationToken.None);
+
+        Assert.Equal(0, refreshed);
+        Assert.Equal(1, _net.Fetches());
+    }
+
+    [Fact]
+    public async Task RefreshDueAsync_TxtLookupFails_WarnsAndKeepsPolicy()
+    {
+        await UseDomainAsync();
+        _net.Time.Advance(TimeSpan.FromHours(12));
+        await _net.ResolveAsync();
+        _net.Time.Advance(TimeSpan.FromHours(13));
+        _net.Dns.SetResponseCode("_mta-sts." + Domain, DnsRcode.ServFail);
+
+        await CreateService().RefreshDueAsync(CancellationToken.None);
+
+        Assert.Equal(1, _net.Fetches());
+        var warning = Assert.Single(_net.Logs.WithEventId(2012));
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains(Domain, warning.Message, StringComparison.Ordinal);
+        Assert.Contains("the cached policy is kept", warning.Message, StringComparison.Ordinal);
+        Assert.Equal("id1", (await _net.Cache.GetAsync(Domain, CancellationToken.None))?.Id);
     }
 }

@@ -25,6 +25,17 @@ public sealed class PolicyResolverFailureTests : IAsyncLifetime
         _ => throw new ArgumentOutOfRangeException(nameof(how)),
     };
 
+    [Fact]
+    public async Task ResolveAsync_DomainSoLongItsTxtNameCannotExist_NoPolicyInsteadOfThrowing()
+    {
+        var domain = string.Join('.', new string('a', 63), new string('b', 63), new string('c', 63), new string('d', 54), "test");
+
+        var resolution = await _net.ResolveAsync(domain);
+
+        Assert.Equal(PolicySource.NoPolicy, resolution.Source);
+        Assert.Null(resolution.Failure);
+    }
+
     [Theory]
     [InlineData("http-500", FailureType.StsPolicyFetchError)]
     [InlineData("redirect", FailureType.StsPolicyFetchError)]
@@ -168,6 +179,32 @@ public sealed class PolicyResolverFailureTests : IAsyncLifetime
         Assert.Equal((PolicySource.Cache, "id1"), (result.Source, result.PolicyId));
         Assert.False(result.DeferRecommended);
         Assert.Equal(1, _net.Fetches());
+    }
+
+    [Fact]
+    public async Task ResolveAsync_ServFailWithCache_WarnsKeepingPolicyOncePerTxtLookupInterval()
+    {
+        _net.Publish(Domain, "id1", PolicyText());
+        await _net.ResolveAsync();
+        var expires = (await _net.Cache.GetAsync(Domain, CancellationToken.None))!.ExpiresAt;
+        _net.Dns.SetResponseCode("_mta-sts." + Domain, DnsRcode.ServFail);
+        _net.Time.Advance(TimeSpan.FromMinutes(2));
+
+        var first = await _net.ResolveAsync();
+        _net.Time.Advance(TimeSpan.FromSeconds(30));
+        await _net.ResolveAsync(); // DNS trouble is retried at every delivery, but not logged again yet
+        var loggedWithinInterval = _net.Logs.WithEventId(2009).Count;
+        _net.Time.Advance(TimeSpan.FromSeconds(30));
+        await _net.ResolveAsync();
+
+        Assert.True(first.TxtLookupFailed);
+        Assert.Equal(1, loggedWithinInterval);
+        var warnings = _net.Logs.WithEventId(2009);
+        Assert.Equal(2, warnings.Count);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warnings[0].Level);
+        Assert.Contains("keeping the cached policy (id=id1, mode=enforce)", warnings[0].Message, StringComparison.Ordinal);
+        Assert.Contains($"{expires:u}", warnings[0].Message, StringComparison.Ordinal);
+        Assert.Contains("TXT lookup of _mta-sts.example.test failed", warnings[0].Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -28,6 +28,19 @@ public sealed class CertificateValidatorTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_ClientAuthOnlyCertificateFromExtraRoot_IsNotTrusted()
+    {
+        // Right name, trusted private root, but issued for TLS clients: not a server certificate.
+        using var certificate = _ca.IssueClientAuthOnly(Host);
+
+        var verdict = await TlsHandshake.ValidateAsync(certificate, _validator, Host);
+
+        Assert.False(verdict.IsValid);
+        Assert.Equal(FailureType.CertificateNotTrusted, verdict.Failure?.Type);
+        Assert.Contains("server authentication", verdict.Failure!.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_HostWithTrailingDot_IsValid()
     {
         using var certificate = _ca.IssueServerCertificate(Host);
