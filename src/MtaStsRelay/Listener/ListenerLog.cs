@@ -75,6 +75,9 @@ internal static partial class ListenerLog
     [LoggerMessage(EventId = 1122, Level = LogLevel.Information, Message = "AUTH for user '{UserName}' from {Client} answered 454 without a check: locked out after repeated failures")]
     public static partial void AuthLockedOut(this ILogger logger, string userName, string client);
 
+    [LoggerMessage(EventId = 1123, Level = LogLevel.Warning, Message = "Command line from {Client} refused with 500 and the connection closed: no line end within {Limit} bytes")]
+    public static partial void CommandLineTooLong(this ILogger logger, string client, int limit);
+
     [LoggerMessage(EventId = 1113, Level = LogLevel.Information, Message = "Listener stopped")]
     public static partial void Stopped(this ILogger logger);
 }
