@@ -35,4 +35,10 @@ internal static class RefusalReason
 
     /// <summary>An address longer than RFC 5321 allows (501 5.1.3).</summary>
     public const string AddressTooLong = "address-too-long";
+
+    /// <summary>AUTH not checked now: password checks busy, or the address locked out after failures (454 4.7.0).</summary>
+    public const string AuthThrottled = "auth-throttled";
+
+    /// <summary>A command line over the fixed command-line limit (500 5.5.2), the connection closed.</summary>
+    public const string LineTooLong = "line-too-long";
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
+using MtaStsRelay.Diagnostics;
 using SmtpServer;
 using SmtpServer.IO;
 using SmtpServer.Protocol;
@@ -30,13 +31,15 @@ internal sealed class CommandLineLimitReader : PipeReader
     private readonly ISecurableDuplexPipe pipe;
     private readonly ISessionContext context;
     private readonly ILogger logger;
+    private readonly RelayMetrics? metrics;
     private volatile bool inData;
 
-    public CommandLineLimitReader(ISecurableDuplexPipe pipe, ISessionContext context, ILogger logger)
+    public CommandLineLimitReader(ISecurableDuplexPipe pipe, ISessionContext context, ILogger logger, RelayMetrics? metrics = null)
     {
         this.pipe = pipe;
         this.context = context;
         this.logger = logger;
+        this.metrics = metrics;
 
         // DATA runs between these two events: CommandExecuting comes after the state machine has
         // accepted DATA (just before the 354), CommandExecuted after the reply to the message.
@@ -94,6 +97,7 @@ internal sealed class CommandLineLimitReader : PipeReader
         if (!inData && StartsWithOverlongLine(unread))
         {
             logger.CommandLineTooLong(SessionInfo.ClientText(context), MaxLineLength);
+            metrics?.Refused(RefusalReason.LineTooLong);
             throw new SmtpResponseException(new SmtpResponse(SmtpReplyCode.CommandUnrecognized, "5.5.2 Line too long"), quit: true);
         }
     }

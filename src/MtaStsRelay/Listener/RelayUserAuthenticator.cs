@@ -47,6 +47,7 @@ internal sealed class RelayUserAuthenticator : IUserAuthenticator
         if (backoff.IsLocked(address))
         {
             logger.AuthLockedOut(LogText.Bounded(user), client);
+            metrics?.Refused(RefusalReason.AuthThrottled);
             throw TryLater();
         }
 
@@ -56,6 +57,7 @@ internal sealed class RelayUserAuthenticator : IUserAuthenticator
             if (slot is null)
             {
                 logger.AuthBusy(LogText.Bounded(user), client, gate.Size);
+                metrics?.Refused(RefusalReason.AuthThrottled);
                 throw TryLater();
             }
 

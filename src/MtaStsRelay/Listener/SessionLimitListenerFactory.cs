@@ -119,7 +119,7 @@ internal sealed class SessionLimitListenerFactory : EndpointListenerFactory
                 var slot = factory.Admit(context, out var refusal);
                 if (slot is not null)
                 {
-                    return new SlotPipe(pipe, slot, factory.admission, new CommandLineLimitReader(pipe, context, factory.logger));
+                    return new SlotPipe(pipe, slot, factory.admission, new CommandLineLimitReader(pipe, context, factory.logger, factory.metrics));
                 }
 
                 await RefuseAsync(context, pipe, refusal, cancellationToken).ConfigureAwait(false);

@@ -105,9 +105,30 @@ public sealed class DiagnosticsEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metrics_OverlongCommandLine_CountedAsLineTooLong()
+    {
+        var relay = await StartRelayAsync();
+        using (var client = MtaStsRelay.Tests.Listener.RawSmtpClient.Connect(relay.SmtpEndPoint.Port))
+        {
+            await client.ReadReplyAsync(); // greeting
+            await client.WriteOrClosedAsync("NOOP " + new string('x', 20_000));
+            await client.ReadReplyOrClosedAsync();
+        }
+
+        var bound = Timeout();
+        string body;
+        while (!(body = (await GetAsync(relay, "/metrics")).Body).Contains("reason=\"line-too-long\"", StringComparison.Ordinal))
+        {
+            await Task.Delay(20, bound); // the refusal is counted on the session's side, maybe after the client saw the close
+        }
+
+        Assert.Contains("\nmtasts_relay_messages_refused_total{reason=\"line-too-long\"} 1\n", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Metrics_RelayDenied_CountedByReason()
     {
-        // Only 10.0.0.0/8 may relay, so the test client on 127.0.0.1 is refused at RCPT.
+        // Only 10.0.0.0/8 may relay and no user can log in, so the client on 127.0.0.1 is refused before the greeting.
         var relay = await StartRelayAsync(s => s["Relay:AllowedNetworks:0"] = "10.0.0.0/8");
 
         await Assert.ThrowsAsync<MailKit.Net.Smtp.SmtpCommandException>(() => relay.SendAsync(Sender, ["bob@elsewhere.test"]));
