@@ -66,6 +66,18 @@ internal static partial class ListenerLog
     [LoggerMessage(EventId = 1119, Level = LogLevel.Warning, Message = "Connection from {Client} refused: {Limit} sessions from outside Relay:AllowedNetworks open (half of Relay:Limits:MaxSessions)")]
     public static partial void TooManyOutsiderSessions(this ILogger logger, string client, int limit);
 
+    [LoggerMessage(EventId = 1120, Level = LogLevel.Warning, Message = "AUTH for user '{UserName}' from {Client} answered 454: {Limit} password checks already running")]
+    public static partial void AuthBusy(this ILogger logger, string userName, string client, int limit);
+
+    [LoggerMessage(EventId = 1121, Level = LogLevel.Warning, Message = "AUTH from {Client} locked out for {LockTime}: {Failures} failures within {Window}")]
+    public static partial void AuthLockStarted(this ILogger logger, string client, TimeSpan lockTime, int failures, TimeSpan window);
+
+    [LoggerMessage(EventId = 1122, Level = LogLevel.Information, Message = "AUTH for user '{UserName}' from {Client} answered 454 without a check: locked out after repeated failures")]
+    public static partial void AuthLockedOut(this ILogger logger, string userName, string client);
+
+    [LoggerMessage(EventId = 1123, Level = LogLevel.Warning, Message = "Command line from {Client} refused with 500 and the connection closed: no line end within {Limit} bytes")]
+    public static partial void CommandLineTooLong(this ILogger logger, string client, int limit);
+
     [LoggerMessage(EventId = 1113, Level = LogLevel.Information, Message = "Listener stopped")]
     public static partial void Stopped(this ILogger logger);
 }

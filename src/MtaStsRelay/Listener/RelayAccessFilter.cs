@@ -75,7 +75,8 @@ internal sealed class RelayAccessFilter(
     /// <summary>
     /// What SmtpServer's parser lets through but we must not queue: UTF-8 addresses it has mangled
     /// (see <see cref="SessionInfo.IsAscii"/>), and paths over RFC 5321's 256 octets (§4.5.3.1.3),
-    /// which the parser accepts up to MaxMessageSize and which would bloat every envelope.
+    /// which the parser accepts up to the command-line limit (<see cref="CommandLineLimitReader"/>,
+    /// 16 KiB) and which would bloat every envelope.
     /// </summary>
     private void RefuseMalformed(ISessionContext context, IMailbox mailbox)
     {

@@ -24,7 +24,7 @@ namespace MtaStsRelay.Listener;
 /// timeout of 30 minutes instead of 2; a cap on concurrent sessions, of which strangers get at most
 /// half, and none when no user could log in; a bounded STARTTLS handshake; enough retries for a
 /// batch of refused recipients; our EHLO reply (no SMTPUTF8); a real authenticator (the default
-/// accepts anyone).
+/// accepts anyone) whose password checks are rationed.
 /// Host start waits until every endpoint is bound, and fails if one cannot be.
 /// </remarks>
 public sealed class RelayListener : BackgroundService
@@ -51,6 +51,9 @@ public sealed class RelayListener : BackgroundService
 
     /// <summary>The local end points actually bound (with the real port when 0 was configured).</summary>
     public IReadOnlyList<IPEndPoint> BoundEndPoints => listenerFactory?.BoundEndPoints ?? [];
+
+    /// <summary>The password checks that may run at once (tests hold its slots to see the 454).</summary>
+    internal AuthGate AuthGate { get; } = new(AuthGate.DefaultSize);
 
     /// <summary>Completes when every endpoint is listening; faults when one could not be bound.</summary>
     public Task Listening => listening.Task;
@@ -134,7 +137,7 @@ public sealed class RelayListener : BackgroundService
         var services = new ServerServices();
         services.Add(factory);
         services.Add((ISmtpCommandFactory)new RelayCommandFactory(options.Auth.Users.Count > 0));
-        services.Add((IUserAuthenticator)new RelayUserAuthenticator(options.Auth.Users, logger, metrics));
+        services.Add((IUserAuthenticator)new RelayUserAuthenticator(options.Auth.Users, AuthGate, new AuthFailureBackoff(time), logger, metrics));
         services.Add((IMailboxFilter)new RelayAccessFilter(
             networks, tlsRequired.Contains, options.Limits.MaxRecipients, logger, metrics));
         services.Add((IMessageStore)new SpoolingMessageStore(spool, hostName, time, logger, metrics));

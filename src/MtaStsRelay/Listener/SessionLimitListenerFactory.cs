@@ -18,7 +18,8 @@ namespace MtaStsRelay.Listener;
 /// instead of a greeting (RFC 5321 §3.1) and never takes a slot; everyone else needs a free
 /// <see cref="SessionSlots"/> slot or gets <c>421 4.7.0 Too many connections</c>. A slot frees when
 /// the session's pipe is disposed. Also turns Nagle's algorithm off for the sessions
-/// (<see cref="ListenerNoDelay"/>), bounds the STARTTLS handshake, and records the addresses
+/// (<see cref="ListenerNoDelay"/>), bounds command lines (<see cref="CommandLineLimitReader"/>)
+/// and the STARTTLS handshake, and records the addresses
 /// actually bound (port 0 in tests) and any endpoint that failed to bind.
 /// </summary>
 /// <remarks>The recipe verified in the spike of libraries.md §1 ("Max connections").</remarks>
@@ -118,7 +119,7 @@ internal sealed class SessionLimitListenerFactory : EndpointListenerFactory
                 var slot = factory.Admit(context, out var refusal);
                 if (slot is not null)
                 {
-                    return new SlotPipe(pipe, slot, factory.admission);
+                    return new SlotPipe(pipe, slot, factory.admission, new CommandLineLimitReader(pipe, context, factory.logger));
                 }
 
                 await RefuseAsync(context, pipe, refusal, cancellationToken).ConfigureAwait(false);
@@ -152,11 +153,12 @@ internal sealed class SessionLimitListenerFactory : EndpointListenerFactory
 
     /// <summary>
     /// The session's pipe, forwarding every member live (STARTTLS replaces the inner pipe's
-    /// Input and Output), and freeing the slot once when disposed.
+    /// Input and Output), reading through the command-line limit, and freeing the slot once when
+    /// disposed.
     /// </summary>
-    private sealed class SlotPipe(ISecurableDuplexPipe inner, IDisposable slot, SessionAdmission admission) : ISecurableDuplexPipe
+    private sealed class SlotPipe(ISecurableDuplexPipe inner, IDisposable slot, SessionAdmission admission, CommandLineLimitReader input) : ISecurableDuplexPipe
     {
-        public PipeReader Input => inner.Input;
+        public PipeReader Input => input;
 
         public PipeWriter Output => inner.Output;
 

@@ -48,12 +48,41 @@ internal sealed class RawSmtpClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// Like <see cref="ReadReplyAsync"/>, but a reset connection also gives null: a server that closes
+    /// with unread input makes the kernel send RST, which may overtake its last reply.
+    /// </summary>
+    public async Task<string?> ReadReplyOrClosedAsync()
+    {
+        try
+        {
+            return await ReadReplyAsync();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     public Task WriteAsync(string text) => WriteAsync(Encoding.Latin1.GetBytes(text));
 
     public async Task WriteAsync(byte[] bytes)
     {
         await stream.WriteAsync(bytes, TestTimeout.Token);
         await stream.FlushAsync(TestTimeout.Token);
+    }
+
+    /// <summary>Like <see cref="WriteAsync(string)"/>, but a connection the server closed meanwhile is no error.</summary>
+    public async Task WriteOrClosedAsync(string text)
+    {
+        try
+        {
+            await WriteAsync(text);
+        }
+        catch (IOException)
+        {
+            // The server may close after reading part of a long write; the caller reads what it said.
+        }
     }
 
     /// <summary>Sends one command line and returns the reply.</summary>

@@ -126,17 +126,28 @@ public sealed class RelayListenerProtocolTests
         Assert.Null(await raw.ReadReplyAsync());
     }
 
-    [Fact]
-    public async Task Command_OverlongUnknownLine_5xxAndSessionContinues()
+    [Theory]
+    [InlineData("\r\nNOOP\r\n")]
+    [InlineData("")]
+    public async Task Command_100KilobyteLine_500LineTooLongClosedAndNextClientServed(string after)
     {
         await using var relay = await ListenerHarness.StartAsync();
-        using var raw = relay.Raw();
-        await raw.HelloAsync();
+        using (var raw = relay.Raw())
+        {
+            await raw.HelloAsync();
 
-        var reply = await raw.CommandAsync("NOOP " + new string('a', 100_000));
+            await raw.WriteOrClosedAsync("NOOP " + new string('a', 100_000) + after);
 
-        Assert.Matches("^5[0-9][0-9] ", reply);
-        Assert.StartsWith("250", await raw.CommandAsync("NOOP"), StringComparison.Ordinal);
+            // The 500 or, if the reset overtook it, nothing; never the 250 of the NOOP after it.
+            var reply = await raw.ReadReplyOrClosedAsync();
+            Assert.True(reply is null || reply.StartsWith("500 5.5.2 Line too long", StringComparison.Ordinal), reply);
+            Assert.Null(await raw.ReadReplyOrClosedAsync());
+        }
+
+        using var next = relay.Raw();
+        await next.HelloAsync();
+        Assert.StartsWith("250", await next.CommandAsync("NOOP"), StringComparison.Ordinal);
+        Assert.Contains(relay.Log.Entries, e => e.Id.Id == 1123 && e.Message.Contains("127.0.0.1", StringComparison.Ordinal));
     }
 
     [Theory]
