@@ -26,10 +26,16 @@ public sealed class PolicyFetcher : IDisposable
 
     /// <summary>Creates a fetcher that resolves through <paramref name="resolver"/> and trusts what <paramref name="validator"/> trusts.</summary>
     public PolicyFetcher(HostAddressResolver resolver, CertificateValidator validator, MtaStsOptions options, TimeProvider? time = null)
+        : this(resolver, validator, options, time, connect: null)
+    {
+    }
+
+    /// <summary>As the public constructor, with the TCP connect step replaced (tests play unreachable addresses with it).</summary>
+    internal PolicyFetcher(HostAddressResolver resolver, CertificateValidator validator, MtaStsOptions options, TimeProvider? time, TcpConnect? connect)
     {
         _options = options;
         _time = time ?? TimeProvider.System;
-        _handlers = new PolicyHttpHandlerFactory(resolver, validator, options.PolicyPort);
+        _handlers = new PolicyHttpHandlerFactory(resolver, validator, options.PolicyPort, new PolicyHostConnector(_time, connect));
         // The timeout is ours (FetchTimeout, on TimeProvider); HttpClient's own must not interfere.
         _http = new HttpClient(_handlers.Create()) { Timeout = Timeout.InfiniteTimeSpan };
     }
@@ -45,7 +51,7 @@ public sealed class PolicyFetcher : IDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            return await FetchCoreAsync(domain, url, linked.Token);
+            return await FetchCoreAsync(domain, url, _time.GetUtcNow() + _options.FetchTimeout, linked.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -61,9 +67,10 @@ public sealed class PolicyFetcher : IDisposable
         }
     }
 
-    private async Task<PolicyFetchResult> FetchCoreAsync(string domain, string url, CancellationToken cancellationToken)
+    private async Task<PolicyFetchResult> FetchCoreAsync(string domain, string url, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Options.Set(PolicyHostConnector.DeadlineKey, deadline); // the connect step shares out what is left
         // Start-up validation refuses a malformed UserAgent; a host that skips it (a library user)
         // still gets a fetch, with the default header, rather than a FormatException.
         if (!request.Headers.UserAgent.TryParseAdd(_options.UserAgent))

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net.Security;
-using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using MtaSts.Dns;
@@ -10,11 +9,12 @@ namespace MtaSts.Fetch;
 
 /// <summary>
 /// The HTTP stack of the policy fetch: no redirects, no proxy, no cookies, no decompression; names
-/// resolved through DnsClient (never the OS) and connected on the configured port; certificates
+/// resolved through DnsClient (never the OS) and connected on the configured port, each address with a
+/// bounded share of the fetch's time (<see cref="PolicyHostConnector"/>); certificates
 /// checked by <see cref="CertificateValidator"/>, whose verdict is kept per host so a failed handshake
 /// can be reported with its precise reason.
 /// </summary>
-internal sealed class PolicyHttpHandlerFactory(HostAddressResolver resolver, CertificateValidator validator, int port)
+internal sealed class PolicyHttpHandlerFactory(HostAddressResolver resolver, CertificateValidator validator, int port, PolicyHostConnector connector)
 {
     private readonly ConcurrentDictionary<string, (CertificateVerdict Verdict, PresentedCertificate Certificate)> _lastHandshake =
         new(StringComparer.OrdinalIgnoreCase);
@@ -61,27 +61,7 @@ internal sealed class PolicyHttpHandlerFactory(HostAddressResolver resolver, Cer
             throw new DnsLookupException($"DNS has no A or AAAA record for {context.DnsEndPoint.Host}");
         }
 
-        SocketException? last = null;
-        foreach (var address in addresses)
-        {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(address, port, cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch (SocketException e)
-            {
-                socket.Dispose();
-                last = e;
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        }
-
-        throw last!;
+        DateTimeOffset? deadline = context.InitialRequestMessage.Options.TryGetValue(PolicyHostConnector.DeadlineKey, out var end) ? end : null;
+        return await connector.ConnectAsync(addresses, port, deadline, cancellationToken);
     }
 }
