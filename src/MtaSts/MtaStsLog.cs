@@ -49,4 +49,10 @@ internal static partial class MtaStsLog
 
     [LoggerMessage(2013, LogLevel.Information, "MTA-STS proactive refresh: {Count} domain(s) with a policy fetched since {Since:u} found in the policy cache count as recently used")]
     public static partial void RefreshRemembered(ILogger logger, int count, DateTimeOffset since);
+
+    [LoggerMessage(2014, LogLevel.Information, "MTA-STS policy cache housekeeping in {Folder}: removed {ExpiredEntries} entries expired before {Cutoff:u} and {TempFiles} leftover temporary files")]
+    public static partial void HousekeepingRemoved(ILogger logger, string folder, int expiredEntries, DateTimeOffset cutoff, int tempFiles);
+
+    [LoggerMessage(2015, LogLevel.Warning, "MTA-STS policy cache housekeeping could not clean up {What}: {Reason}; it is tried again at the next housekeeping")]
+    public static partial void HousekeepingFailed(ILogger logger, string what, string reason);
 }

@@ -28,7 +28,7 @@ public sealed partial class FilePolicyStore : IPolicyStoreHousekeeping
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            PolicyStoreLog.HousekeepingFailed(_logger, _folder, e.Message);
+            MtaStsLog.HousekeepingFailed(_logger, _folder, e.Message);
             return;
         }
 
@@ -47,7 +47,7 @@ public sealed partial class FilePolicyStore : IPolicyStoreHousekeeping
 
         if (removedTemps + removedEntries > 0)
         {
-            PolicyStoreLog.HousekeepingRemoved(_logger, _folder, removedEntries, cutoff, removedTemps);
+            MtaStsLog.HousekeepingRemoved(_logger, _folder, removedEntries, cutoff, removedTemps);
         }
     }
 
@@ -97,7 +97,7 @@ public sealed partial class FilePolicyStore : IPolicyStoreHousekeeping
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            PolicyStoreLog.HousekeepingFailed(_logger, path, e.Message);
+            MtaStsLog.HousekeepingFailed(_logger, path, e.Message);
             return false;
         }
     }
@@ -144,7 +144,7 @@ public sealed partial class FilePolicyStore : IPolicyStoreHousekeeping
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            PolicyStoreLog.HousekeepingFailed(_logger, path, e.Message);
+            MtaStsLog.HousekeepingFailed(_logger, path, e.Message);
             return false;
         }
     }

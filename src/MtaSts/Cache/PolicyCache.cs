@@ -105,7 +105,7 @@ public sealed class PolicyCache : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            PolicyStoreLog.HousekeepingFailed(_logger, "the policy store", e.Message);
+            MtaStsLog.HousekeepingFailed(_logger, "the policy store", e.Message);
         }
         finally
         {
