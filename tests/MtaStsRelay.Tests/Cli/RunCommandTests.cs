@@ -26,24 +26,10 @@ public sealed class RunCommandTests : IDisposable
     [InlineData("Relay:Metrics:MaxQueueAge", "00:00:00")]
     public async Task Run_InvalidSetting_ExitsWithMessageNamingTheKey(string key, string value)
     {
-        var error = new StringWriter();
-        var context = new CliContext
-        {
-            Output = new StringWriter(),
-            Error = error,
-            ConfigOverrides = new Dictionary<string, string?>
-            {
-                ["Relay:Listen:0:Port"] = "0",
-                ["Relay:Spool:Path"] = Path.Combine(_folder, "spool"),
-                ["Relay:MtaSts:CachePath"] = Path.Combine(_folder, "cache"),
-                [key] = value,
-            },
-        };
-
-        var code = await RelayCommandLine.InvokeAsync([], context);
+        var (code, error) = await RunAsync(new() { [key] = value });
 
         Assert.Equal(RunCommand.ConfigurationError, code);
-        Assert.Contains(key, error.ToString(), StringComparison.Ordinal);
+        Assert.Contains(key, error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -52,23 +38,11 @@ public sealed class RunCommandTests : IDisposable
         using var occupant = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         occupant.Start();
         var port = ((System.Net.IPEndPoint)occupant.LocalEndpoint).Port;
-        var error = new StringWriter();
-        var context = new CliContext
-        {
-            Output = new StringWriter(),
-            Error = error,
-            ConfigOverrides = new Dictionary<string, string?>
-            {
-                ["Relay:Listen:0:Port"] = port.ToString(),
-                ["Relay:Spool:Path"] = Path.Combine(_folder, "spool"),
-                ["Relay:MtaSts:CachePath"] = Path.Combine(_folder, "cache"),
-            },
-        };
 
-        var code = await RelayCommandLine.InvokeAsync([], context);
+        var (code, error) = await RunAsync(new() { ["Relay:Listen:0:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
 
         Assert.Equal(RunCommand.CannotListen, code);
-        Assert.Contains("cannot start", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("cannot start", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -77,25 +51,34 @@ public sealed class RunCommandTests : IDisposable
         using var occupant = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         occupant.Start();
         var port = ((System.Net.IPEndPoint)occupant.LocalEndpoint).Port;
-        var error = new StringWriter();
-        var context = new CliContext
-        {
-            Output = new StringWriter(),
-            Error = error,
-            ConfigOverrides = new Dictionary<string, string?>
-            {
-                ["Relay:Listen:0:Port"] = "0",
-                ["Relay:Metrics:Enabled"] = "true",
-                ["Relay:Metrics:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Relay:Spool:Path"] = Path.Combine(_folder, "spool"),
-                ["Relay:MtaSts:CachePath"] = Path.Combine(_folder, "cache"),
-            },
-        };
 
-        var code = await RelayCommandLine.InvokeAsync([], context);
+        var (code, error) = await RunAsync(new()
+        {
+            ["Relay:Metrics:Enabled"] = "true",
+            ["Relay:Metrics:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
 
         Assert.Equal(RunCommand.CannotListen, code);
-        Assert.Contains("Relay:Metrics", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Relay:Metrics", error, StringComparison.Ordinal);
     }
 
+    /// <summary>Runs the relay (no arguments) on an OS-chosen port and this test's folders, with <paramref name="settings"/> on top.</summary>
+    private async Task<(int Code, string Error)> RunAsync(Dictionary<string, string?> settings)
+    {
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Relay:Listen:0:Port"] = "0",
+            ["Relay:Spool:Path"] = Path.Combine(_folder, "spool"),
+            ["Relay:MtaSts:CachePath"] = Path.Combine(_folder, "cache"),
+        };
+        foreach (var (key, value) in settings)
+        {
+            overrides[key] = value;
+        }
+
+        var error = new StringWriter();
+        var context = new CliContext { Output = new StringWriter(), Error = error, ConfigOverrides = overrides };
+        var code = await RelayCommandLine.InvokeAsync([], context);
+        return (code, error.ToString());
+    }
 }
