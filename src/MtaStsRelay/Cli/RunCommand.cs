@@ -32,7 +32,7 @@ internal static class RunCommand
     public static async Task<int> RunAsync(CliContext context, ParseResult parse, CancellationToken cancellationToken)
     {
         var settings = parse.UnmatchedTokens.ToArray();
-        IHost host;
+        IHost? host = null;
         try
         {
             var builder = RelayHostBuilder.Create(settings, parse.GetValue(context.ConfigOption), context.ConfigOverrides);
@@ -45,27 +45,57 @@ internal static class RunCommand
         }
         catch (Exception e) when (e is OptionsValidationException or ConfigurationFileException or InvalidDataException or FormatException or InvalidOperationException)
         {
+            await StopPartlyStartedAsync(host);
             await context.Error.WriteLineAsync($"mtasts-relay: configuration error: {e.Message}");
             return ConfigurationError;
         }
         catch (Exception e) when (IsBindFailure(e))
         {
+            await StopPartlyStartedAsync(host);
             await context.Error.WriteLineAsync($"mtasts-relay: cannot start: {e.Message}");
             return CannotListen;
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
         {
             // A spool folder that cannot be created: the admin's to fix, not a crash.
+            await StopPartlyStartedAsync(host);
             await context.Error.WriteLineAsync($"mtasts-relay: cannot start: {e.Message}");
             return ConfigurationError;
         }
 
-        using (host)
+        using (host!)
         {
             await host.WaitForShutdownAsync(cancellationToken);
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// A start that failed half-way (the metrics port taken after the spool and the delivery worker
+    /// started) leaves services running: stop them and release the spool lock before returning, so
+    /// the process (or a test, or a caller retrying) does not carry on with a half-started relay.
+    /// </summary>
+    private static async Task StopPartlyStartedAsync(IHost? host)
+    {
+        if (host is null)
+        {
+            return;
+        }
+
+        try
+        {
+            using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await host.StopAsync(stopping.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or IOException or AggregateException)
+        {
+            // Best effort: the start already failed and that error is what gets reported.
+        }
+        finally
+        {
+            host.Dispose();
+        }
     }
 
     /// <summary>

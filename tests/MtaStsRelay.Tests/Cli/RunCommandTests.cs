@@ -60,6 +60,9 @@ public sealed class RunCommandTests : IDisposable
 
         Assert.Equal(RunCommand.CannotListen, code);
         Assert.Contains("Relay:Metrics", error, StringComparison.Ordinal);
+        // The spool and the worker had started: the failed start stopped them and let go of the lock.
+        using var spoolLock = MtaStsRelay.Control.ServiceLock.TryAcquire(Path.Combine(_folder, "spool"));
+        Assert.NotNull(spoolLock);
     }
 
     /// <summary>Runs the relay (no arguments) on an OS-chosen port and this test's folders, with <paramref name="settings"/> on top.</summary>
