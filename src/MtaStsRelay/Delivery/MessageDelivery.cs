@@ -7,7 +7,8 @@ using MtaStsRelay.Queue;
 namespace MtaStsRelay.Delivery;
 
 /// <summary>
-/// One delivery attempt of one queued message: every recipient domain in parallel, then the new
+/// One delivery attempt of one queued message: every recipient domain in parallel (one transaction
+/// per at most <see cref="MaxRecipientsPerTransaction"/> of its recipients), then the new
 /// per-recipient state, bounces and the next attempt time written back to the spool. The only
 /// stage that changes queue state. Order of writes: a bounce is spooled before the original's state
 /// is updated, so a crash can at worst repeat a bounce, never lose one.
@@ -21,8 +22,11 @@ public sealed class MessageDelivery(
     TimeProvider time,
     ILogger<MessageDelivery> logger)
 {
-    /// <summary>How many recipient domains of one message are attempted at the same time.</summary>
+    /// <summary>How many recipient domains (or recipient batches) of one message are attempted at the same time.</summary>
     public const int MaxParallelDomains = 8;
+
+    /// <summary>The most recipients in one SMTP transaction: the 100 every server must accept (RFC 5321 §4.5.3.1.8).</summary>
+    public const int MaxRecipientsPerTransaction = 100;
 
     /// <summary>Attempts delivery of <paramref name="envelope"/>; returns true when the message is done (removed from the queue).</summary>
     public async Task<bool> DeliverAsync(Envelope envelope, CancellationToken cancellationToken)
@@ -48,14 +52,18 @@ public sealed class MessageDelivery(
 
     private async Task<List<DeliveryAttempt>> AttemptAllDomainsAsync(Envelope envelope, string path, CancellationToken cancellationToken)
     {
-        var work = envelope.Domains.Select(d => (Domain: d.Key, Recipients: d.Value.Select(r => r.Address).ToList())).ToList();
+        // One transaction per domain and at most MaxRecipientsPerTransaction recipients: RFC 5321
+        // §4.5.3.1.8 only promises 100 per transaction, and receivers answer 452 past their limit.
+        var work = envelope.Domains
+            .SelectMany(d => d.Value.Select(r => r.Address).Chunk(MaxRecipientsPerTransaction).Select(chunk => (Domain: d.Key, Recipients: chunk.ToList())))
+            .ToList();
         if (work.Count == 1)
         {
             return [await domains.DeliverAsync(envelope, work[0].Domain, work[0].Recipients, path, cancellationToken)];
         }
 
-        // Several domains: each one's deliveries are written as soon as it finishes, so a crash, or a
-        // shutdown that interrupts a slow domain, does not send the finished domains' copies again.
+        // Several transactions: each one's deliveries are written as soon as it finishes, so a crash, or
+        // a shutdown that interrupts a slow domain, does not send the finished domains' copies again.
         // At most MaxParallelDomains at a time: one message to 300 domains must not open 300 sessions.
         using var writing = new SemaphoreSlim(1);
         using var slots = new SemaphoreSlim(MaxParallelDomains);
@@ -144,16 +152,17 @@ public sealed class MessageDelivery(
     private async Task<List<(QueuedRecipient, RecipientVerdict, DeliveryAttempt)>> ExpireAsync(Envelope envelope, List<DeliveryAttempt> attempts, string path, CancellationToken cancellationToken)
     {
         var retried = new List<DeliveryAttempt>();
-        foreach (var attempt in attempts.Where(a => a.Failure is not null && a.PolicyId is not null && a.Recipients.Any(r => r.Outcome == RecipientOutcomeKind.Deferred)))
+        // Once per domain, though a domain with many recipients had several transactions.
+        foreach (var attempt in attempts.Where(a => a.Failure is not null && a.PolicyId is not null && a.Recipients.Any(r => r.Outcome == RecipientOutcomeKind.Deferred)).DistinctBy(a => a.Domain))
         {
             var fresh = await policies.ResolveAsync(attempt.Domain, cancellationToken, lookUpTxtNow: true);
             if (fresh.PolicyId is { } newId && newId != attempt.PolicyId)
             {
                 DeliveryLog.PolicyRecheck(logger, envelope.QueueId, attempt.Domain, attempt.PolicyId!, newId);
-                var pending = envelope.Domains.TryGetValue(attempt.Domain, out var list) ? list.Select(r => r.Address).ToList() : [];
-                if (pending.Count > 0)
+                var pending = envelope.Domains.TryGetValue(attempt.Domain, out var list) ? list.Select(r => r.Address) : [];
+                foreach (var batch in pending.Chunk(MaxRecipientsPerTransaction))
                 {
-                    retried.Add(await domains.DeliverAsync(envelope, attempt.Domain, pending, path, cancellationToken));
+                    retried.Add(await domains.DeliverAsync(envelope, attempt.Domain, [.. batch], path, cancellationToken));
                 }
             }
         }

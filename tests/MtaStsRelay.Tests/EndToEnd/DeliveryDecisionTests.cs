@@ -167,4 +167,19 @@ public sealed class DeliveryDecisionTests : RelayScenario
 
         Assert.Equal(MtaStsRelay.Delivery.MessageDelivery.MaxParallelDomains, open);
     }
+
+    [Fact]
+    public async Task OneDomainManyRecipients_SentInTransactionsOfAtMostAHundred()
+    {
+        // RFC 5321 §4.5.3.1.8 promises 100 recipients per transaction; more draw 452s from many servers.
+        var mx = await Internet.AddMxHostAsync("big.test", 10, "mx1.big.test");
+        var recipients = Enumerable.Range(1, 150).Select(i => $"user{i}@big.test").ToArray();
+
+        var id = await SendAsync(recipients);
+
+        var received = await mx.WaitForMessagesAsync(2, Timeout());
+        Assert.Equal([50, 100], received.Select(m => m.Recipients.Count).Order());
+        Assert.Equal(recipients.Order(), received.SelectMany(m => m.Recipients).Order());
+        await Relay.Logs.WaitForAsync(l => l.EventId == 3005 && l.Message.Contains($"queue_id={id} ", StringComparison.Ordinal), Timeout());
+    }
 }
