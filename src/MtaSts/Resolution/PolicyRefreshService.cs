@@ -63,17 +63,19 @@ public sealed class PolicyRefreshService(
 
     /// <summary>
     /// True when <paramref name="entry"/> should be fetched again at <paramref name="now"/>: it expires
-    /// within <see cref="MtaStsOptions.RefreshAhead"/> or half its lifetime, whichever is shorter, and
-    /// was not fetched within the last <see cref="MtaStsOptions.RefreshInterval"/>. Half the lifetime
-    /// keeps a short max_age (a day is common, as is RefreshAhead) from being due at every round.
+    /// within <see cref="MtaStsOptions.RefreshAhead"/> or half its lifetime, whichever is shorter. Half
+    /// the lifetime keeps a short max_age (a day is common, as is RefreshAhead) from being due at every
+    /// round, and a max_age shorter than a round from being due only after it lapsed.
     /// </summary>
     public static bool IsDue(CachedPolicy entry, DateTimeOffset now, MtaStsOptions settings)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(settings);
+        // Half the lifetime also means a fresh fetch is never due again at once, whatever max_age is;
+        // a policy whose refresh failed stays due, so the next round tries again.
         var halfLife = (entry.ExpiresAt - entry.FetchedAt) / 2;
         var ahead = halfLife < settings.RefreshAhead ? halfLife : settings.RefreshAhead;
-        return entry.ExpiresAt - now <= ahead && now - entry.FetchedAt >= settings.RefreshInterval;
+        return entry.ExpiresAt - now <= ahead;
     }
 
     /// <inheritdoc />

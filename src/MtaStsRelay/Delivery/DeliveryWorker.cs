@@ -163,8 +163,43 @@ public sealed class DeliveryWorker(
             return;
         }
 
+        if (!ReferenceEquals(stored, envelope))
+        {
+            await CarryOverAsync(envelope, stored);
+        }
+
         stored.NextAttemptAt = time.GetUtcNow() + schedule.Delay(Math.Max(stored.Attempts, 1));
         _custody.Schedule(stored);
+    }
+
+    /// <summary>
+    /// What the failed attempt did that must not be undone: recipients it delivered stay delivered
+    /// (sending them again would be a duplicate) and its attempt counts (the back-off grows). Only
+    /// failures go back to pending, because their bounce may not exist. Written best effort: if the
+    /// spool cannot take it now, the memory copy still carries it to the next attempt.
+    /// </summary>
+    private async Task CarryOverAsync(Envelope attempted, Envelope stored)
+    {
+        foreach (var delivered in attempted.Recipients.Where(r => r.Status == RecipientStatus.Delivered))
+        {
+            if (stored.Recipients.FirstOrDefault(r => r.Status == RecipientStatus.Pending && string.Equals(r.Address, delivered.Address, StringComparison.OrdinalIgnoreCase)) is { } pending)
+            {
+                pending.Status = RecipientStatus.Delivered;
+                pending.CompletedAt = delivered.CompletedAt;
+                pending.LastReply = delivered.LastReply;
+            }
+        }
+
+        stored.Attempts = Math.Max(stored.Attempts, attempted.Attempts);
+        stored.LastError = attempted.LastError ?? stored.LastError;
+        try
+        {
+            await spool.UpdateAsync(stored);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The error that brought us here is already logged (3009).
+        }
     }
 
     private void Track(Task task)

@@ -17,7 +17,7 @@ internal sealed class ReloadingServerCertificate : ICertificateFactory, IDisposa
     private readonly Lock _gate = new();
     private X509Certificate2 _current;
     private FileStamp _loadedStamp;
-    private FileStamp _failedStamp;
+    private FileStamp? _failedStamp; // null: no failed load since the last good one
 
     /// <summary>Loads the certificate now; throws (with the loader's reason) if it cannot, as at start-up.</summary>
     public ReloadingServerCertificate(ListenEndpointOptions options, ILogger logger)
@@ -61,7 +61,7 @@ internal sealed class ReloadingServerCertificate : ICertificateFactory, IDisposa
                 // be using it. It is released with the last reference.
                 _current = fresh;
                 _loadedStamp = stamp;
-                _failedStamp = default;
+                _failedStamp = null;
                 _logger.CertificateReloaded(_options.CertificatePath!, fresh.Subject, fresh.NotAfter.ToUniversalTime());
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException

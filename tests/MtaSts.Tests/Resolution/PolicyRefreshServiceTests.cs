@@ -218,16 +218,32 @@ public sealed class PolicyRefreshServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RefreshDueAsync_PolicyFetchedWithinTheLastRefreshInterval_NotFetchedAgain()
+    public async Task RefreshDueAsync_MaxAgeShorterThanARoundPastHalfItsLife_RefreshedBeforeItLapses()
     {
         _net.Publish(Domain, "id1", PolicyText("enforce", 3600));
         await _net.ResolveAsync();
-        _net.Time.Advance(TimeSpan.FromMinutes(40)); // 20 min left: within half its life, but fetched 40 min ago
+        _net.Time.Advance(TimeSpan.FromMinutes(40)); // 20 min left: the next round (1 h) would come too late
 
         var refreshed = await CreateService().RefreshDueAsync(CancellationToken.None);
 
+        Assert.Equal(1, refreshed);
+        Assert.Equal(2, _net.Fetches());
+    }
+
+    [Fact]
+    public async Task RefreshDueAsync_JustRefreshed_NotDueAgainAtTheNextRound()
+    {
+        _net.Publish(Domain, "id1", PolicyText("enforce", 86400));
+        await _net.ResolveAsync();
+        _net.Time.Advance(TimeSpan.FromHours(13)); // 11 h left of 24: due
+        var service = CreateService();
+        await service.RefreshDueAsync(CancellationToken.None);
+        _net.Time.Advance(TimeSpan.FromHours(1));
+
+        var refreshed = await service.RefreshDueAsync(CancellationToken.None);
+
         Assert.Equal(0, refreshed);
-        Assert.Equal(1, _net.Fetches());
+        Assert.Equal(2, _net.Fetches());
     }
 
     [Theory]
@@ -235,6 +251,8 @@ public sealed class PolicyRefreshServiceTests : IAsyncLifetime
     [InlineData(86400, 12, 0, true)] // 12 h left of 24: half its life
     [InlineData(604800, 24, 0, true)] // a week: RefreshAhead (1 day) is the shorter
     [InlineData(604800, 24, 1, false)]
+    [InlineData(3600, 0, 30, true)] // max_age under a round (1 h): due at half its life, before it lapses
+    [InlineData(3600, 0, 31, false)]
     public void IsDue_RemainingLifetime_ComparedWithTheShorterOfRefreshAheadAndHalfMaxAge(long maxAgeSeconds, int hoursLeft, int minutesLeft, bool due)
     {
         var fetched = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);

@@ -107,11 +107,12 @@ public sealed class DeliveryDecisionTests : RelayScenario
     }
 
     [Fact]
-    public async Task BounceCannotBeSpooled_RecipientStaysPendingAndTheBounceGoesOutOnTheRetry()
+    public async Task BounceCannotBeSpooled_FailedRecipientStaysPendingBounceGoesOutOnTheRetryDeliveredOneNotResent()
     {
         var mx = await Internet.AddMxHostAsync("gone.test", 10, "mx1.gone.test");
         mx.SetRecipientReply("bob@gone.test", RecipientReply.RejectTemporarily);
-        var id = await SendAsync("bob@gone.test");
+        mx.SetRecipientReply("alice@gone.test", RecipientReply.RejectTemporarily);
+        var id = await SendAsync("bob@gone.test", "alice@gone.test");
         await Relay.WaitForDeferredAsync(id, Timeout());
 
         // The spool's tmp folder becomes a file: the bounce of the next attempt cannot be written.
@@ -119,6 +120,7 @@ public sealed class DeliveryDecisionTests : RelayScenario
         Directory.Delete(tmp, recursive: true);
         await File.WriteAllTextAsync(tmp, "not a folder");
         mx.SetRecipientReply("bob@gone.test", RecipientReply.RejectPermanently);
+        mx.SetRecipientReply("alice@gone.test", RecipientReply.Accept); // delivered in the attempt that fails
         Relay.Time.Advance(TimeSpan.FromMinutes(6));
         await Relay.Logs.WaitForAsync(l => l.EventId == 3009 && l.Message.Contains(id, StringComparison.Ordinal), Timeout());
         var duringTrouble = await Relay.SpoolOnDisk.FindAsync(id);
@@ -129,9 +131,10 @@ public sealed class DeliveryDecisionTests : RelayScenario
         Relay.Time.Advance(TimeSpan.FromMinutes(6));
 
         var bounce = Assert.Single(await SenderMx.WaitForMessagesAsync(1, Timeout()));
-        Assert.Contains("bob@gone.test", bounce.Text, StringComparison.Ordinal);
-        Assert.Equal(RecipientStatus.Pending, Assert.Single(duringTrouble!.Recipients).Status);
+        Assert.Contains("Final-Recipient: rfc822; bob@gone.test", bounce.Text, StringComparison.Ordinal);
+        Assert.Equal(RecipientStatus.Pending, duringTrouble!.Recipients.Single(r => r.Address == "bob@gone.test").Status);
         await Relay.Logs.WaitForAsync(l => l.EventId == 3005 && l.Message.Contains(id, StringComparison.Ordinal), Timeout());
+        Assert.Single(mx.Messages, m => m.Recipients.Contains("alice@gone.test"));
     }
 
     [Fact]

@@ -64,6 +64,20 @@ public sealed class ReloadingServerCertificateTests : IDisposable
     }
 
     [Fact]
+    public void Refresh_FilesRemoved_KeepsTheOldCertificateAndWarnsOnce()
+    {
+        using var original = TestCertificate.Create("relay.example");
+        var options = PfxAt(original, out var path);
+        using var reloading = new ReloadingServerCertificate(options, _log);
+
+        File.Delete(path); // a botched renewal
+        var kept = new[] { reloading.Refresh(), reloading.Refresh() };
+
+        Assert.All(kept, c => Assert.Equal(original.Thumbprint, c.Thumbprint));
+        Assert.Equal(1117, Assert.Single(_log.Entries).Id.Id);
+    }
+
+    [Fact]
     public void Refresh_PemLinksMovedToNewFiles_LoadsTheNewPair()
     {
         // certbot's layout: live/*.pem are links into archive/, moved to the new files at each renewal.
