@@ -92,7 +92,8 @@ internal sealed class PolicyHostConnector(TimeProvider time, TcpConnect? connect
         return share < MaxAttemptTime ? share : MaxAttemptTime;
     }
 
-    private static async Task<Socket> ConnectSocketAsync(IPAddress address, int port, CancellationToken cancellationToken)
+    /// <summary>The real connect step (tests wrap it to add silent addresses).</summary>
+    internal static async Task<Socket> ConnectSocketAsync(IPAddress address, int port, CancellationToken cancellationToken)
     {
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try

@@ -28,10 +28,7 @@ public sealed class PolicyFetcherConnectTests : PolicyFetcherFixture, IDisposabl
     [Fact]
     public async Task FetchAsync_FirstAddressDropsSyns_SecondAddressServesThePolicy()
     {
-        Dns.Remove(PolicyHost);
-        Dns.AddA(PolicyHost, BlackHole);
-        Dns.AddA(PolicyHost, IPAddress.Loopback);
-        Https.Serve(PolicyHost, GoodPolicy);
+        ServePolicyAt(BlackHole, IPAddress.Loopback);
         using var fetcher = CreateFakeTimeFetcher(TimeSpan.FromSeconds(20));
 
         var fetch = fetcher.FetchAsync(Domain, _stop.Token);
@@ -50,10 +47,7 @@ public sealed class PolicyFetcherConnectTests : PolicyFetcherFixture, IDisposabl
     [Fact]
     public async Task FetchAsync_EveryAddressDropsSyns_FailsTimedOutWithinTheFetchTimeout()
     {
-        Dns.Remove(PolicyHost);
-        Dns.AddA(PolicyHost, BlackHole);
-        Dns.AddA(PolicyHost, BlackHole2);
-        Https.Serve(PolicyHost, GoodPolicy);
+        ServePolicyAt(BlackHole, BlackHole2);
         using var fetcher = CreateFakeTimeFetcher(TimeSpan.FromSeconds(20));
 
         var fetch = fetcher.FetchAsync(Domain, _stop.Token);
@@ -74,10 +68,7 @@ public sealed class PolicyFetcherConnectTests : PolicyFetcherFixture, IDisposabl
     [Fact]
     public async Task FetchAsync_ShortFetchTimeout_EachAddressGetsAnEqualShareOfIt()
     {
-        Dns.Remove(PolicyHost);
-        Dns.AddA(PolicyHost, BlackHole);
-        Dns.AddA(PolicyHost, IPAddress.Loopback);
-        Https.Serve(PolicyHost, GoodPolicy);
+        ServePolicyAt(BlackHole, IPAddress.Loopback);
         using var fetcher = CreateFakeTimeFetcher(TimeSpan.FromSeconds(4));
 
         var fetch = fetcher.FetchAsync(Domain, _stop.Token);
@@ -111,6 +102,18 @@ public sealed class PolicyFetcherConnectTests : PolicyFetcherFixture, IDisposabl
         _stop.Dispose();
     }
 
+    /// <summary>The policy host resolves to <paramref name="addresses"/>, in that order, and serves a good policy.</summary>
+    private void ServePolicyAt(params IPAddress[] addresses)
+    {
+        Dns.Remove(PolicyHost);
+        foreach (var address in addresses)
+        {
+            Dns.AddA(PolicyHost, address);
+        }
+
+        Https.Serve(PolicyHost, GoodPolicy);
+    }
+
     private PolicyFetcher CreateFakeTimeFetcher(TimeSpan fetchTimeout)
     {
         var options = new MtaStsOptions { PolicyPort = Https.Port, FetchTimeout = fetchTimeout };
@@ -127,16 +130,6 @@ public sealed class PolicyFetcherConnectTests : PolicyFetcherFixture, IDisposabl
             await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
         }
 
-        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            await socket.ConnectAsync(address, port, cancellationToken);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        return await PolicyHostConnector.ConnectSocketAsync(address, port, cancellationToken);
     }
 }
