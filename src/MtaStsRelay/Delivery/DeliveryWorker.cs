@@ -132,7 +132,7 @@ public sealed class DeliveryWorker(
         {
             // A bug or a disk error must not lose the message: it stays spooled and is tried again.
             DeliveryLog.DeliveryError(logger, envelope.QueueId, e.Message, e);
-            await RescheduleFromSpoolAsync(envelope);
+            RescheduleAfterError(envelope);
         }
         finally
         {
@@ -141,65 +141,20 @@ public sealed class DeliveryWorker(
     }
 
     /// <summary>
-    /// After a failed attempt, the spool's copy is the truth, not the one in memory: the attempt may
-    /// have marked recipients failed whose bounce it could not spool, and retrying the memory copy
-    /// would skip that bounce. Gone from the spool ⇒ finished; unreadable ⇒ the memory copy, as before.
+    /// After a failed attempt the memory copy goes back on the schedule: it keeps what the attempt
+    /// delivered and its attempt count (MessageDelivery puts failures without their bounce back to
+    /// pending). Gone from the spool ⇒ finished.
     /// </summary>
-    private async Task RescheduleFromSpoolAsync(Envelope envelope)
+    private void RescheduleAfterError(Envelope envelope)
     {
-        Envelope? stored;
-        try
-        {
-            stored = await spool.FindAsync(envelope.QueueId) ?? (spool.Contains(envelope.QueueId) ? envelope : null);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
-        {
-            stored = envelope;
-        }
-
-        if (stored is null)
+        if (!spool.Contains(envelope.QueueId))
         {
             _custody.Finished(envelope);
             return;
         }
 
-        if (!ReferenceEquals(stored, envelope))
-        {
-            await CarryOverAsync(envelope, stored);
-        }
-
-        stored.NextAttemptAt = time.GetUtcNow() + schedule.Delay(Math.Max(stored.Attempts, 1));
-        _custody.Schedule(stored);
-    }
-
-    /// <summary>
-    /// What the failed attempt did that must not be undone: recipients it delivered stay delivered
-    /// (sending them again would be a duplicate) and its attempt counts (the back-off grows). Only
-    /// failures go back to pending, because their bounce may not exist. Written best effort: if the
-    /// spool cannot take it now, the memory copy still carries it to the next attempt.
-    /// </summary>
-    private async Task CarryOverAsync(Envelope attempted, Envelope stored)
-    {
-        foreach (var delivered in attempted.Recipients.Where(r => r.Status == RecipientStatus.Delivered))
-        {
-            if (stored.Recipients.FirstOrDefault(r => r.Status == RecipientStatus.Pending && string.Equals(r.Address, delivered.Address, StringComparison.OrdinalIgnoreCase)) is { } pending)
-            {
-                pending.Status = RecipientStatus.Delivered;
-                pending.CompletedAt = delivered.CompletedAt;
-                pending.LastReply = delivered.LastReply;
-            }
-        }
-
-        stored.Attempts = Math.Max(stored.Attempts, attempted.Attempts);
-        stored.LastError = attempted.LastError ?? stored.LastError;
-        try
-        {
-            await spool.UpdateAsync(stored);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The error that brought us here is already logged (3009).
-        }
+        envelope.NextAttemptAt = time.GetUtcNow() + schedule.Delay(Math.Max(envelope.Attempts, 1));
+        _custody.Schedule(envelope);
     }
 
     private void Track(Task task)

@@ -61,7 +61,7 @@ public sealed class DomainDelivery(
 
         // Every MX record (bounded by MxLookup.MaxRecords): the per-attempt cap applies after the
         // policy's filter, in the planner.
-        var mx = await mxLookup.LookUpAsync(context.Domain, MxLookup.MaxRecords, cancellationToken);
+        var mx = await mxLookup.LookUpAsync(context.Domain, cancellationToken);
         switch (mx.Status)
         {
             case MxLookupStatus.NullMx:

@@ -106,31 +106,19 @@ internal sealed class DueQueue(TimeProvider time) : IDisposable
         lock (_gate)
         {
             var all = _queue.UnorderedItems.Select(i => i.Element).ToList();
-            _queue.Clear();
-            foreach (var envelope in all)
+            foreach (var envelope in all.Where(e => e.NextAttemptAt > now))
             {
-                if (envelope.NextAttemptAt > now)
-                {
-                    envelope.NextAttemptAt = now;
-                }
-
-                _queue.Enqueue(envelope, envelope.NextAttemptAt);
+                envelope.NextAttemptAt = now;
             }
+
+            _queue.Clear();
+            _queue.EnqueueRange(all.Select(e => (e, e.NextAttemptAt)));
 
             count = all.Count;
         }
 
         _changed.Release();
         return count;
-    }
-
-    /// <summary>The ids on the schedule now.</summary>
-    public IReadOnlyList<string> ScheduledIds()
-    {
-        lock (_gate)
-        {
-            return [.. _scheduled];
-        }
     }
 
     public void Dispose() => _changed.Dispose();

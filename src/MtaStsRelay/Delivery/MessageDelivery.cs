@@ -37,14 +37,29 @@ public sealed class MessageDelivery(
         var failedNow = Apply(envelope, attempts);
 
         var now = time.GetUtcNow();
-        if (envelope.HasPendingRecipients && schedule.NextAttempt(envelope, now) is null)
+        try
         {
-            failedNow.AddRange(await ExpireAsync(envelope, attempts, path, cancellationToken));
-        }
+            if (envelope.HasPendingRecipients && schedule.NextAttempt(envelope, now) is null)
+            {
+                failedNow.AddRange(await ExpireAsync(envelope, attempts, path, cancellationToken));
+            }
 
-        if (failedNow.Count > 0)
+            if (failedNow.Count > 0)
+            {
+                await bounces.SendFailureAsync(envelope, failedNow, cancellationToken);
+            }
+        }
+        catch
         {
-            await bounces.SendFailureAsync(envelope, failedNow, cancellationToken);
+            // A failure whose bounce was not spooled (disk full) is not done: back to pending, so the
+            // next attempt fails it again and bounces it then. What was delivered stays delivered.
+            foreach (var (recipient, _, _) in failedNow)
+            {
+                recipient.Status = RecipientStatus.Pending;
+                recipient.CompletedAt = null;
+            }
+
+            throw;
         }
 
         return await PersistAsync(envelope, attempts, now, cancellationToken);
@@ -65,15 +80,21 @@ public sealed class MessageDelivery(
         // Several transactions: each one's deliveries are written as soon as it finishes, so a crash, or
         // a shutdown that interrupts a slow domain, does not send the finished domains' copies again.
         // At most MaxParallelDomains at a time: one message to 300 domains must not open 300 sessions.
+        // The last one to finish writes nothing: the end of the attempt writes the envelope anyway.
         using var writing = new SemaphoreSlim(1);
         using var slots = new SemaphoreSlim(MaxParallelDomains);
+        var running = work.Count;
         var tasks = work.Select(async w =>
         {
             await slots.WaitAsync(cancellationToken);
             try
             {
                 var attempt = await domains.DeliverAsync(envelope, w.Domain, w.Recipients, path, cancellationToken);
-                await RecordDeliveredAsync(envelope, attempt, writing);
+                if (Interlocked.Decrement(ref running) > 0)
+                {
+                    await RecordDeliveredAsync(envelope, attempt, writing);
+                }
+
                 return attempt;
             }
             finally

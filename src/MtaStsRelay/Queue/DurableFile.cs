@@ -21,15 +21,6 @@ internal static class DurableFile
     /// FileStream on Unix only hands each write to the thread pool and still fsyncs synchronously,
     /// so it added two thread hops per file and gained nothing (docs/benchmarks.md, relay throughput).
     /// </remarks>
-    public static Task WriteNewAsync(
-        string path, ReadOnlySequence<byte> content, ReadOnlyMemory<byte> suffix, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        WriteNew(path, content, suffix);
-        return Task.CompletedTask;
-    }
-
-    /// <summary>The synchronous form of <see cref="WriteNewAsync"/>.</summary>
     public static void WriteNew(string path, ReadOnlySequence<byte> content, ReadOnlyMemory<byte> suffix)
     {
         using var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, content.Length + suffix.Length);

@@ -4,10 +4,8 @@ namespace MtaStsRelay.Queue;
 
 public sealed partial class Spool
 {
-    private FolderSync? queueSync;
-
-    /// <summary>Group commit of <c>queue/</c> fsyncs, shared by every write and completion of this spool.</summary>
-    private FolderSync QueueSync => LazyInitializer.EnsureInitialized(ref queueSync, () => new FolderSync(QueueFolder));
+    /// <summary>Group commit of <c>queue/</c> fsyncs, shared by every write, update and completion of this spool.</summary>
+    private FolderSync QueueSync { get; }
 
     /// <summary>
     /// The write protocol of <see cref="EnqueueAsync"/>: both files into <c>tmp/</c> with fsync (the two

@@ -39,6 +39,7 @@ public sealed partial class Spool
         QueueFolder = Path.Combine(SpoolPath, "queue");
         TempFolder = Path.Combine(SpoolPath, "tmp");
         CorruptFolder = Path.Combine(SpoolPath, "corrupt");
+        QueueSync = new FolderSync(QueueFolder);
     }
 
     /// <summary>The spool folder, absolute.</summary>
@@ -100,37 +101,40 @@ public sealed partial class Spool
     public async Task UpdateAsync(Envelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        await entryGate.WaitAsync().ConfigureAwait(false);
+        var (_, json) = EntryPaths(envelope.QueueId);
+        var temp = Path.Combine(TempFolder, $"{envelope.QueueId}.{Guid.NewGuid():N}.json");
         try
         {
-            var (_, json) = EntryPaths(envelope.QueueId);
-            if (!File.Exists(json))
-            {
-                throw new InvalidOperationException($"{envelope.QueueId} is not in the queue (completed already?)");
-            }
-
-            var temp = Path.Combine(TempFolder, $"{envelope.QueueId}.{Guid.NewGuid():N}.json");
+            // The write and its fsync need no gate (the temp name is this call's own); only the check
+            // and the rename do, and the folder fsync is the group commit shared with other writers.
+            Directory.CreateDirectory(TempFolder);
+            DurableFile.WriteNew(temp, new ReadOnlySequence<byte>(EnvelopeFile.Serialize(envelope)), ReadOnlyMemory<byte>.Empty);
+            await entryGate.WaitAsync().ConfigureAwait(false);
             try
             {
-                Directory.CreateDirectory(TempFolder);
-                var bytes = new ReadOnlySequence<byte>(EnvelopeFile.Serialize(envelope));
-                await DurableFile.WriteNewAsync(temp, bytes, ReadOnlyMemory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
+                if (!File.Exists(json))
+                {
+                    DurableFile.TryDelete(temp);
+                    throw new InvalidOperationException($"{envelope.QueueId} is not in the queue (completed already?)");
+                }
+
                 File.Move(temp, json, overwrite: true);
-                DurableFile.SyncDirectory(QueueFolder);
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            finally
             {
-                DurableFile.TryDelete(temp);
-                logger.SpoolWriteFailed(envelope.QueueId, exception);
-                throw new SpoolWriteException(envelope.QueueId, $"could not update {envelope.QueueId}: {exception.Message}", exception);
+                entryGate.Release();
             }
 
-            logger.Updated(envelope.QueueId);
+            await QueueSync.SyncAsync().ConfigureAwait(false);
         }
-        finally
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            entryGate.Release();
+            DurableFile.TryDelete(temp);
+            logger.SpoolWriteFailed(envelope.QueueId, exception);
+            throw new SpoolWriteException(envelope.QueueId, $"could not update {envelope.QueueId}: {exception.Message}", exception);
         }
+
+        logger.Updated(envelope.QueueId);
     }
 
     /// <summary>

@@ -50,11 +50,11 @@ public sealed class MxLookup(ILookupClient dns, TimeProvider time)
     /// <summary>The most MX records taken from one answer: a bound on what a hostile DNS answer can make the relay consider.</summary>
     public const int MaxRecords = 50;
 
-    /// <summary>Looks up the MX hosts of <paramref name="domain"/>, at most <paramref name="maxHosts"/> of them.</summary>
-    public async Task<MxLookupResult> LookUpAsync(string domain, int maxHosts, CancellationToken cancellationToken) =>
-        await _retry.ExecuteAsync(async ct => await LookUpOnceAsync(domain, maxHosts, ct), cancellationToken);
+    /// <summary>Looks up the MX hosts of <paramref name="domain"/>, at most <see cref="MaxRecords"/> of them.</summary>
+    public async Task<MxLookupResult> LookUpAsync(string domain, CancellationToken cancellationToken) =>
+        await _retry.ExecuteAsync(async ct => await LookUpOnceAsync(domain, ct), cancellationToken);
 
-    private async Task<MxLookupResult> LookUpOnceAsync(string domain, int maxHosts, CancellationToken cancellationToken)
+    private async Task<MxLookupResult> LookUpOnceAsync(string domain, CancellationToken cancellationToken)
     {
         IDnsQueryResponse response;
         try
@@ -93,7 +93,7 @@ public sealed class MxLookup(ILookupClient dns, TimeProvider time)
             .OrderBy(g => g.Key)
             .SelectMany(g => g.OrderBy(_ => Random.Shared.Next()))
             .DistinctBy(h => h.Name)
-            .Take(maxHosts)
+            .Take(MaxRecords)
             .ToList();
         return new MxLookupResult(MxLookupStatus.Found, hosts, null);
     }
