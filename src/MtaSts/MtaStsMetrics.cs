@@ -42,18 +42,9 @@ public sealed class MtaStsMetrics
 
     /// <summary>Counts one lookup answered from <paramref name="source"/>.</summary>
     internal void Looked(PolicySource source) =>
-        _lookups.Add(1, new KeyValuePair<string, object?>("source", SourceName(source)));
+        _lookups.Add(1, new KeyValuePair<string, object?>("source", source.ToLogName()));
 
     /// <summary>Counts one fetch: a success, or the failure's RFC 8460 type.</summary>
     internal void Fetched(StsFailure? failure) =>
         _fetches.Add(1, new KeyValuePair<string, object?>("outcome", failure is null ? "success" : failure.Type.ToResultType()));
-
-    /// <summary>The tag value of a source, in the words of the delivery log (<c>policy_source=</c>).</summary>
-    internal static string SourceName(PolicySource source) => source switch
-    {
-        PolicySource.Cache => "cache",
-        PolicySource.Fetched => "fetched",
-        PolicySource.CacheAfterFailure => "cache-after-failure",
-        _ => "none",
-    };
 }

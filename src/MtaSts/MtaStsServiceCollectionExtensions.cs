@@ -33,7 +33,8 @@ public static class MtaStsServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IPolicyStore>(sp => new FilePolicyStore(
             sp.GetRequiredService<IOptions<MtaStsOptions>>().Value.CachePath,
-            sp.GetRequiredService<ILogger<FilePolicyStore>>()));
+            sp.GetRequiredService<ILogger<FilePolicyStore>>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new PolicyCache(
             sp.GetRequiredService<IPolicyStore>(),
             sp.GetRequiredService<TimeProvider>(),

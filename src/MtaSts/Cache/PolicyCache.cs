@@ -6,20 +6,14 @@ namespace MtaSts.Cache;
 /// <summary>
 /// The policy cache: a memory front (entries expire with the policy) over a persistent
 /// <see cref="IPolicyStore"/> that survives restarts. A store write failure is logged and the policy
-/// is still used from memory: a cache problem must not stop delivery. A store that supports
-/// <see cref="IPolicyStoreHousekeeping"/> is cleaned at the first lookup and then about once a day.
+/// is still used from memory: a cache problem must not stop delivery.
 /// </summary>
 public sealed class PolicyCache : IDisposable
 {
-    /// <summary>How often the store is cleaned (expired entries, leftovers), the first time at the first lookup.</summary>
-    public static readonly TimeSpan HousekeepingInterval = TimeSpan.FromDays(1);
-
     private readonly IPolicyStore _store;
     private readonly MemoryCache _memory;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private long _nextHousekeepingTicks;
-    private int _housekeeping;
 
     /// <summary>Creates the cache over <paramref name="store"/>, expiring memory entries on <paramref name="time"/>.</summary>
     public PolicyCache(IPolicyStore store, TimeProvider time, ILogger<PolicyCache>? logger = null)
@@ -36,7 +30,6 @@ public sealed class PolicyCache : IDisposable
     /// <summary>The cached entry of <paramref name="domain"/>, expired or not (the caller decides), or null.</summary>
     public async ValueTask<CachedPolicy?> GetAsync(string domain, CancellationToken cancellationToken)
     {
-        await HousekeepIfDueAsync(cancellationToken);
         if (_memory.TryGetValue(domain, out CachedPolicy? hot))
         {
             return hot;
@@ -84,34 +77,6 @@ public sealed class PolicyCache : IDisposable
 
     private void Remember(CachedPolicy entry) =>
         _memory.Set(entry.Domain, entry, new MemoryCacheEntryOptions { AbsoluteExpiration = entry.ExpiresAt });
-
-    /// <summary>Cleans the store when due; one caller does it, the others go on (nothing waits for it but that caller).</summary>
-    private async Task HousekeepIfDueAsync(CancellationToken cancellationToken)
-    {
-        if (_store is not IPolicyStoreHousekeeping store || _time.GetUtcNow().UtcTicks < Interlocked.Read(ref _nextHousekeepingTicks)
-            || Interlocked.CompareExchange(ref _housekeeping, 1, 0) != 0)
-        {
-            return;
-        }
-
-        try
-        {
-            var now = _time.GetUtcNow();
-            if (now.UtcTicks >= Interlocked.Read(ref _nextHousekeepingTicks))
-            {
-                Interlocked.Exchange(ref _nextHousekeepingTicks, (now + HousekeepingInterval).UtcTicks);
-                await store.HousekeepAsync(now, cancellationToken);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            MtaStsLog.HousekeepingFailed(_logger, "the policy store", e.Message);
-        }
-        finally
-        {
-            Volatile.Write(ref _housekeeping, 0);
-        }
-    }
 
     /// <inheritdoc />
     public void Dispose() => _memory.Dispose();

@@ -16,35 +16,13 @@ internal sealed class DomainState
     // time with an older answer (which would skip a fetch that is in flight for a new id).
     private ReusableAnswer? _reusable;
 
-    private DateTimeOffset _lastUsed;
     private DateTimeOffset? _dnsTroubleLoggedAt;
 
     /// <summary>When delivery last asked for this domain (or, after a restart, when its cached policy was fetched).</summary>
-    public DateTimeOffset LastUsed
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _lastUsed;
-            }
-        }
-    }
+    public DateTimeOffset LastUsed { get; set; }
 
     /// <summary>First TXT lookup failure of the current run of failures, if any.</summary>
     public DateTimeOffset? DnsTroubleSince { get; set; }
-
-    /// <summary>Records a use at <paramref name="at"/>; an earlier time never replaces a later one.</summary>
-    public void MarkUsed(DateTimeOffset at)
-    {
-        lock (_gate)
-        {
-            if (at > _lastUsed)
-            {
-                _lastUsed = at;
-            }
-        }
-    }
 
     /// <summary>
     /// True when a failed TXT lookup with a cached policy should be logged at <paramref name="now"/>:

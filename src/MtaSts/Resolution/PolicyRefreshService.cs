@@ -22,7 +22,11 @@ public sealed class PolicyRefreshService(
     TimeProvider time,
     ILogger<PolicyRefreshService> logger) : BackgroundService
 {
+    /// <summary>How often the store is cleaned (expired entries, leftovers): at the first round, then daily.</summary>
+    public static readonly TimeSpan HousekeepingInterval = TimeSpan.FromDays(1);
+
     private bool _rememberedStore;
+    private DateTimeOffset _nextHousekeeping;
 
     /// <summary>
     /// Runs one refresh round now: every recently used domain whose policy is due (<see cref="IsDue"/>).
@@ -38,6 +42,8 @@ public sealed class PolicyRefreshService(
             MtaStsLog.RefreshRemembered(logger, await resolver.RememberStoredDomainsAsync(since, cancellationToken), since);
             _rememberedStore = true;
         }
+
+        await HousekeepIfDueAsync(now, cancellationToken);
 
         var due = new List<CachedPolicy>();
         foreach (var domain in resolver.RecentlyUsedDomains(now - settings.RecentUseWindow))
@@ -100,6 +106,28 @@ public sealed class PolicyRefreshService(
                 // (StopHost) would stop the whole relay. The next round runs as scheduled.
                 MtaStsLog.RefreshRoundError(logger, e);
             }
+        }
+    }
+
+    /// <summary>
+    /// Cleans the store (expired entries, leftovers) here, in the background loop, rather than in a
+    /// lookup: no delivery waits for a scan of the cache folder.
+    /// </summary>
+    private async Task HousekeepIfDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (now < _nextHousekeeping || resolver.Cache.Store is not IPolicyStoreHousekeeping store)
+        {
+            return;
+        }
+
+        _nextHousekeeping = now + HousekeepingInterval;
+        try
+        {
+            await store.HousekeepAsync(now, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            MtaStsLog.HousekeepingFailed(logger, "the policy store", e.Message);
         }
     }
 

@@ -20,6 +20,19 @@ public enum PolicySource
     CacheAfterFailure,
 }
 
+/// <summary>The words for <see cref="PolicySource"/> in logs and metrics.</summary>
+public static class PolicySourceNames
+{
+    /// <summary>The delivery log's <c>policy_source=</c> value (also the metrics' <c>source</c> tag).</summary>
+    public static string ToLogName(this PolicySource source) => source switch
+    {
+        PolicySource.Cache => "cache",
+        PolicySource.Fetched => "fetched",
+        PolicySource.CacheAfterFailure => "cache-after-failure",
+        _ => "none",
+    };
+}
+
 /// <summary>
 /// The outcome of resolving a recipient domain's MTA-STS policy, as a value: the policy (or none),
 /// where it came from, and any failure with its RFC 8460 type. Delivery decides from this alone.

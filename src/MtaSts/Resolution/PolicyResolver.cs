@@ -63,7 +63,7 @@ public sealed class PolicyResolver
 
         var now = _time.GetUtcNow();
         var state = _domains.GetOrAdd(name, static _ => new DomainState());
-        state.MarkUsed(now);
+        state.LastUsed = now;
         if (!lookUpTxtNow && state.ReusableAt(now) is { } reusable)
         {
             _metrics.Looked(reusable.Source);
@@ -109,9 +109,9 @@ public sealed class PolicyResolver
         var remembered = 0;
         foreach (var entry in await _cache.Store.ListAsync(cancellationToken))
         {
-            if (entry.FetchedAt >= since)
+            // A domain already known was used in this process, at least as recently as it was fetched.
+            if (entry.FetchedAt >= since && _domains.TryAdd(entry.Domain, new DomainState { LastUsed = entry.FetchedAt }))
             {
-                _domains.GetOrAdd(entry.Domain, static _ => new DomainState()).MarkUsed(entry.FetchedAt);
                 remembered++;
             }
         }

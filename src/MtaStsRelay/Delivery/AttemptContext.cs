@@ -89,12 +89,6 @@ internal sealed class AttemptContext(Envelope envelope, string domain, IReadOnly
 
         return Policy is null
             ? ("none", "none")
-            : (Policy.Mode.ToString().ToLowerInvariant(), Policy.Source switch
-            {
-                PolicySource.Fetched => "fetched",
-                PolicySource.Cache => "cache",
-                PolicySource.CacheAfterFailure => "cache-after-failure",
-                _ => "none",
-            });
+            : (Policy.Mode.ToString().ToLowerInvariant(), Policy.Source.ToLogName());
     }
 }

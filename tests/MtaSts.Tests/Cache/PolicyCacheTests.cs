@@ -130,25 +130,4 @@ public sealed class PolicyCacheTests : IDisposable
 
         Assert.Single(_logs.WithEventId(2003));
     }
-
-    [Fact]
-    public async Task GetAsync_FirstLookupThenDaily_RemovesEntriesExpiredLongAgo()
-    {
-        var longAgo = Entry("old.test") with { ExpiresAt = Start - FilePolicyStore.ExpiredEntryGrace - TimeSpan.FromSeconds(1) };
-        await _store.SetAsync(longAgo, CancellationToken.None);
-
-        await _cache.GetAsync("example.test", CancellationToken.None);
-        var afterFirst = _folder.FileNames();
-        await _store.SetAsync(longAgo with { Domain = "old2.test" }, CancellationToken.None);
-        _time.Advance(PolicyCache.HousekeepingInterval - TimeSpan.FromSeconds(1));
-        await _cache.GetAsync("example.test", CancellationToken.None);
-        var sameDay = _folder.FileNames();
-        _time.Advance(TimeSpan.FromSeconds(1));
-        await _cache.GetAsync("example.test", CancellationToken.None);
-
-        Assert.Empty(afterFirst);
-        Assert.Equal(["old2.test.json"], sameDay);
-        Assert.Empty(_folder.FileNames());
-        Assert.Equal(2, _logs.WithEventId(2014).Count);
-    }
 }

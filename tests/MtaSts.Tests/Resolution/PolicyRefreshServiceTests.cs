@@ -310,4 +310,41 @@ public sealed class PolicyRefreshServiceTests : IAsyncLifetime
         Assert.Contains("the cached policy is kept", warning.Message, StringComparison.Ordinal);
         Assert.Equal("id1", (await _net.Cache.GetAsync(Domain, CancellationToken.None))?.Id);
     }
+
+    [Fact]
+    public async Task RefreshDueAsync_FirstRoundThenDaily_RemovesStoreEntriesExpiredLongAgo()
+    {
+        // Housekeeping runs in the refresh loop, never inside a delivery's lookup.
+        var now = _net.Time.GetUtcNow();
+        var policy = MtaSts.Policy.PolicyParser.Parse(PolicyText("enforce", 86400)).Policy!;
+        var longAgo = new CachedPolicy("old.test", "id1", policy, now.AddDays(-30), now - FilePolicyStore.ExpiredEntryGrace - TimeSpan.FromSeconds(1));
+        await _net.Store.SetAsync(longAgo, CancellationToken.None);
+        var service = CreateService();
+
+        await service.RefreshDueAsync(CancellationToken.None);
+        var afterFirst = File.Exists(_net.EntryPath("old.test"));
+        await _net.Store.SetAsync(longAgo with { Domain = "old2.test" }, CancellationToken.None);
+        _net.Time.Advance(PolicyRefreshService.HousekeepingInterval - TimeSpan.FromSeconds(1));
+        await service.RefreshDueAsync(CancellationToken.None);
+        var sameDay = File.Exists(_net.EntryPath("old2.test"));
+        _net.Time.Advance(TimeSpan.FromSeconds(1));
+        await service.RefreshDueAsync(CancellationToken.None);
+
+        Assert.False(afterFirst);
+        Assert.True(sameDay);
+        Assert.False(File.Exists(_net.EntryPath("old2.test")));
+        Assert.Equal(2, _net.Logs.WithEventId(2014).Count);
+    }
+
+    [Fact]
+    public async Task CacheLookup_ExpiredEntryLongAgo_NotRemovedByTheLookup()
+    {
+        var now = _net.Time.GetUtcNow();
+        var policy = MtaSts.Policy.PolicyParser.Parse(PolicyText("enforce", 86400)).Policy!;
+        await _net.Store.SetAsync(new CachedPolicy("old.test", "id1", policy, now.AddDays(-30), now.AddDays(-20)), CancellationToken.None);
+
+        await _net.Cache.GetAsync(Domain, CancellationToken.None);
+
+        Assert.True(File.Exists(_net.EntryPath("old.test")));
+    }
 }
