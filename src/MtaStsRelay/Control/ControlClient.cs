@@ -35,10 +35,7 @@ internal static class ControlClient
                     return result;
                 }
 
-                using var round = CancellationTokenSource.CreateLinkedTokenSource(waiting.Token);
-                await Task.WhenAny(appeared.WaitAsync(round.Token), Task.Delay(PollInterval, TimeProvider.System, round.Token));
-                await round.CancelAsync();
-                waiting.Token.ThrowIfCancellationRequested();
+                await appeared.WaitAsync(PollInterval, waiting.Token); // the poll interval is wall clock, the deadline the command's
             }
         }
         catch (OperationCanceledException) when (waiting.IsCancellationRequested)

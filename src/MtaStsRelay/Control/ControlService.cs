@@ -59,12 +59,9 @@ internal sealed class ControlService(
             while (true)
             {
                 await Guard(folder, () => ApplyPendingAsync(folder, actions, stoppingToken));
-                using var round = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 // Wall clock on purpose: the scan stands in for a missed file event, which happens in
                 // real time even when the relay's clock is a test's fake one.
-                await Task.WhenAny(arrived.WaitAsync(round.Token), Task.Delay(ScanInterval, TimeProvider.System, round.Token));
-                await round.CancelAsync();
-                stoppingToken.ThrowIfCancellationRequested();
+                await arrived.WaitAsync(ScanInterval, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

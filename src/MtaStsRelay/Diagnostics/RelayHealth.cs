@@ -56,8 +56,8 @@ internal sealed class RelayHealth(RelayListener listener, Spool spool, IOptions<
     /// <summary>The oldest queued message younger than <see cref="MetricsOptions.MaxQueueAge"/>: older means deliveries are stuck.</summary>
     private HealthCheck CheckQueue()
     {
-        var (count, _) = spool.Census.Snapshot();
-        var age = TimeSpan.FromSeconds(Math.Floor(RelayMetrics.OldestAge(spool.Census, time).TotalSeconds));
+        var (count, oldest) = spool.Census.Snapshot(); // one scan: count and age of the same moment
+        var age = TimeSpan.FromSeconds(Math.Floor(RelayMetrics.OldestAge(oldest, time).TotalSeconds));
         var limit = options.Value.MaxQueueAge;
         var detail = $"{count} messages, oldest {age:c} (limit {limit:c})";
         return new HealthCheck("queue", age <= limit, detail);

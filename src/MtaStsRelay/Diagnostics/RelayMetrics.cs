@@ -48,18 +48,17 @@ public sealed class RelayMetrics
         _latency = meter.CreateHistogram("mtasts.relay.delivery.latency", "s",
             "Time from arrival at the relay to acceptance by the recipient's MX, per delivered recipient", tags: null,
             new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
-        meter.CreateObservableGauge("mtasts.relay.queue.messages", () => (long)spool.Census.Snapshot().Count, "{message}",
+        meter.CreateObservableGauge("mtasts.relay.queue.messages", () => (long)spool.Census.Count, "{message}",
             "Messages in the queue (spooled, not yet delivered or bounced)");
-        meter.CreateObservableGauge("mtasts.relay.queue.oldest_age", () => OldestAge(spool.Census, time).TotalSeconds, "s",
+        meter.CreateObservableGauge("mtasts.relay.queue.oldest_age", () => OldestAge(spool.Census.Snapshot().OldestArrival, time).TotalSeconds, "s",
             "Age of the oldest message in the queue (0 when empty)");
     }
 
-    /// <summary>How long the oldest queued message has waited; zero for an empty queue.</summary>
-    public static TimeSpan OldestAge(QueueCensus census, TimeProvider time)
+    /// <summary>How long the oldest queued message (arrived at <paramref name="oldestArrival"/>) has waited; zero for an empty queue.</summary>
+    public static TimeSpan OldestAge(DateTimeOffset? oldestArrival, TimeProvider time)
     {
-        ArgumentNullException.ThrowIfNull(census);
         ArgumentNullException.ThrowIfNull(time);
-        return census.Snapshot().OldestArrival is { } oldest ? Max(time.GetUtcNow() - oldest, TimeSpan.Zero) : TimeSpan.Zero;
+        return oldestArrival is { } oldest ? Max(time.GetUtcNow() - oldest, TimeSpan.Zero) : TimeSpan.Zero;
     }
 
     /// <summary>

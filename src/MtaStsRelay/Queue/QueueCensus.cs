@@ -46,6 +46,18 @@ public sealed class QueueCensus
         }
     }
 
+    /// <summary>The number of messages queued (no scan).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _arrivals.Count;
+            }
+        }
+    }
+
     /// <summary>The number of messages queued and the arrival of the oldest (null when the queue is empty).</summary>
     public (int Count, DateTimeOffset? OldestArrival) Snapshot()
     {
