@@ -9,53 +9,33 @@ namespace MtaStsRelay.Tests.Cli;
 /// refresh change the relay's memory too, through <c>spool/control/</c>) and stopped (the command
 /// changes the cache files itself, under the spool lock).
 /// </summary>
-public sealed class PolicyCommandTests : IAsyncLifetime
+public sealed class PolicyCommandTests : RelayScenario
 {
-    private const string Sender = "admin@sender.test";
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
-    private TestInternet _internet = null!;
-    private RelayTestHost _relay = null!;
-
-    public async Task InitializeAsync()
-    {
-        _internet = await TestInternet.StartAsync();
-        await _internet.AddMxHostAsync("sender.test", 10, "mx.sender.test");
-        _relay = await RelayTestHost.StartAsync(_internet);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _relay.DisposeAsync();
-        await _internet.DisposeAsync();
-    }
-
-    private static CancellationToken Timeout() => new CancellationTokenSource(Bound).Token;
-
     /// <summary>A domain with an enforce policy (id <paramref name="id"/>) and one good MX, and one message delivered to it.</summary>
     private async Task<TestMxServer> DeliveredUnderPolicyAsync(string domain, string id = "20261129")
     {
-        var mx = await _internet.AddMxHostAsync(domain, 10, $"mx1.{domain}");
-        _internet.PublishPolicy(domain, id, PolicyText.Create("enforce", 604800, $"mx1.{domain}"));
+        var mx = await Internet.AddMxHostAsync(domain, 10, $"mx1.{domain}");
+        Internet.PublishPolicy(domain, id, PolicyText.Create("enforce", 604800, $"mx1.{domain}"));
         await SendAndWaitAsync(domain, "fetched");
         return mx;
     }
 
     private async Task<LogCollector.LogLine> SendAndWaitAsync(string domain, string policySource)
     {
-        var queueId = RelayTestHost.QueueIdOf(await _relay.SendAsync(Sender, [$"bob@{domain}"]));
-        var line = await _relay.WaitForAttemptAsync(queueId, domain, "sent", Timeout());
+        var queueId = await SendAsync($"bob@{domain}");
+        var line = await Relay.WaitForAttemptAsync(queueId, domain, "sent", Timeout());
         Assert.Contains($"policy_source={policySource}", line.Message, StringComparison.Ordinal);
         return line;
     }
 
-    private int Fetches(string domain) => _internet.Https.RequestCount($"mta-sts.{domain}");
+    private int Fetches(string domain) => Internet.Https.RequestCount($"mta-sts.{domain}");
 
     [Fact]
     public async Task List_AfterDelivery_DomainModeIdTimesAndMx()
     {
         await DeliveredUnderPolicyAsync("listed.test");
 
-        var (code, output, _) = await _relay.RunCliAsync("policy", "list");
+        var (code, output, _) = await Relay.RunCliAsync("policy", "list");
 
         Assert.Equal(0, code);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -69,7 +49,7 @@ public sealed class PolicyCommandTests : IAsyncLifetime
     {
         await DeliveredUnderPolicyAsync("listjson.test");
 
-        var (code, output, _) = await _relay.RunCliAsync("policy", "list", "--json");
+        var (code, output, _) = await Relay.RunCliAsync("policy", "list", "--json");
 
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(output);
@@ -85,9 +65,9 @@ public sealed class PolicyCommandTests : IAsyncLifetime
     public async Task Show_CachedPolicy_IdModeMaxAgeMxAgeExpiryAndFile()
     {
         await DeliveredUnderPolicyAsync("shown.test");
-        _relay.Time.Advance(TimeSpan.FromHours(1));
+        Relay.Time.Advance(TimeSpan.FromHours(1));
 
-        var (code, output, _) = await _relay.RunCliAsync("policy", "show", "SHOWN.test");
+        var (code, output, _) = await Relay.RunCliAsync("policy", "show", "SHOWN.test");
 
         Assert.True(code == 0, output);
         Assert.Contains("Domain:     shown.test", output, StringComparison.Ordinal);
@@ -107,7 +87,7 @@ public sealed class PolicyCommandTests : IAsyncLifetime
     {
         await DeliveredUnderPolicyAsync("showjson.test");
 
-        var (code, output, _) = await _relay.RunCliAsync("policy", "show", "showjson.test", "--json");
+        var (code, output, _) = await Relay.RunCliAsync("policy", "show", "showjson.test", "--json");
 
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(output);
@@ -122,7 +102,7 @@ public sealed class PolicyCommandTests : IAsyncLifetime
     [InlineData("refresh", "-bad.test", 2)]
     public async Task NotCachedOrBadDomain_NotFoundOrUsage(string verb, string domain, int expected)
     {
-        var (code, _, error) = await _relay.RunCliAsync("policy", verb, domain);
+        var (code, _, error) = await Relay.RunCliAsync("policy", verb, domain);
 
         Assert.Equal(expected, code);
         Assert.NotEmpty(error);
@@ -131,7 +111,7 @@ public sealed class PolicyCommandTests : IAsyncLifetime
     [Fact]
     public async Task List_NothingCached_SaysSo()
     {
-        var (code, output, _) = await _relay.RunCliAsync("policy", "list");
+        var (code, output, _) = await Relay.RunCliAsync("policy", "list");
 
         Assert.Equal(0, code);
         Assert.StartsWith("No policies cached in ", output, StringComparison.Ordinal);
@@ -147,18 +127,18 @@ public sealed class PolicyCommandTests : IAsyncLifetime
         Assert.Equal(1, Fetches("forgot.test"));
         if (relayStopped)
         {
-            await _relay.StopRelayAsync();
+            await Relay.StopRelayAsync();
         }
 
-        var (code, output, _) = await _relay.RunCliAsync("policy", "forget", "forgot.test");
+        var (code, output, _) = await Relay.RunCliAsync("policy", "forget", "forgot.test");
         if (relayStopped)
         {
-            await _relay.StartRelayAsync();
+            await Relay.StartRelayAsync();
         }
 
         Assert.True(code == 0, output);
         Assert.Contains("forgot.test: forgot policy id=20261129 mode=enforce", output, StringComparison.Ordinal);
-        Assert.Equal(1, (await _relay.RunCliAsync("policy", "show", "forgot.test")).ExitCode);
+        Assert.Equal(1, (await Relay.RunCliAsync("policy", "show", "forgot.test")).ExitCode);
         await SendAndWaitAsync("forgot.test", "fetched");
         Assert.Equal(2, Fetches("forgot.test"));
     }
@@ -167,13 +147,13 @@ public sealed class PolicyCommandTests : IAsyncLifetime
     public async Task Refresh_Running_NewIdStoredAndUsedByTheRelayAtOnce()
     {
         await DeliveredUnderPolicyAsync("moved.test", "1");
-        _internet.ChangePolicy("moved.test", "2", PolicyText.Enforce("mx1.moved.test"));
+        Internet.ChangePolicy("moved.test", "2", PolicyText.Enforce("mx1.moved.test"));
 
-        var (code, output, _) = await _relay.RunCliAsync("policy", "refresh", "moved.test");
+        var (code, output, _) = await Relay.RunCliAsync("policy", "refresh", "moved.test");
 
         Assert.True(code == 0, output);
         Assert.Contains("moved.test: fetched and stored policy id=2 mode=enforce", output, StringComparison.Ordinal);
-        Assert.Contains("Policy id:  2", (await _relay.RunCliAsync("policy", "show", "moved.test")).Output, StringComparison.Ordinal);
+        Assert.Contains("Policy id:  2", (await Relay.RunCliAsync("policy", "show", "moved.test")).Output, StringComparison.Ordinal);
         // Within the TXT lookup interval the relay would still use id 1 from memory, had the refresh not reached it.
         var line = await SendAndWaitAsync("moved.test", "cache");
         Assert.Contains("policy_id=2", line.Message, StringComparison.Ordinal);
@@ -183,12 +163,12 @@ public sealed class PolicyCommandTests : IAsyncLifetime
     [Fact]
     public async Task Refresh_Stopped_FetchedAndStoredForTheNextStart()
     {
-        await _internet.AddMxHostAsync("fresh.test", 10, "mx1.fresh.test");
-        _internet.PublishPolicy("fresh.test", "7", PolicyText.Create("testing", 86400, "mx1.fresh.test"));
-        await _relay.StopRelayAsync();
+        await Internet.AddMxHostAsync("fresh.test", 10, "mx1.fresh.test");
+        Internet.PublishPolicy("fresh.test", "7", PolicyText.Create("testing", 86400, "mx1.fresh.test"));
+        await Relay.StopRelayAsync();
 
-        var (code, output, _) = await _relay.RunCliAsync("policy", "refresh", "fresh.test");
-        await _relay.StartRelayAsync();
+        var (code, output, _) = await Relay.RunCliAsync("policy", "refresh", "fresh.test");
+        await Relay.StartRelayAsync();
 
         Assert.True(code == 0, output);
         Assert.Contains("fresh.test: fetched and stored policy id=7 mode=testing max_age=86400", output, StringComparison.Ordinal);
@@ -200,9 +180,9 @@ public sealed class PolicyCommandTests : IAsyncLifetime
     [Fact]
     public async Task Refresh_DomainWithoutPolicy_NothingStoredExit1()
     {
-        await _internet.AddMxHostAsync("plain.test", 10, "mx1.plain.test");
+        await Internet.AddMxHostAsync("plain.test", 10, "mx1.plain.test");
 
-        var (code, _, error) = await _relay.RunCliAsync("policy", "refresh", "plain.test");
+        var (code, _, error) = await Relay.RunCliAsync("policy", "refresh", "plain.test");
 
         Assert.Equal(1, code);
         Assert.Contains("plain.test: no policy: the domain publishes no MTA-STS TXT record", error, StringComparison.Ordinal);
@@ -212,9 +192,9 @@ public sealed class PolicyCommandTests : IAsyncLifetime
     public async Task Refresh_PolicyHostBroken_KeepsCachedPolicyExit1()
     {
         await DeliveredUnderPolicyAsync("broken.test", "1");
-        _internet.ChangePolicy("broken.test", "2", "this is not a policy");
+        Internet.ChangePolicy("broken.test", "2", "this is not a policy");
 
-        var (code, _, error) = await _relay.RunCliAsync("policy", "refresh", "broken.test");
+        var (code, _, error) = await Relay.RunCliAsync("policy", "refresh", "broken.test");
 
         Assert.Equal(1, code);
         Assert.Contains("broken.test: not refreshed: fetch failed (sts-policy-invalid", error, StringComparison.Ordinal);

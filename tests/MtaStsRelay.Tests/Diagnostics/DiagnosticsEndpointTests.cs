@@ -65,7 +65,7 @@ public sealed class DiagnosticsEndpointTests : IAsyncLifetime
     {
         var id = RelayTestHost.QueueIdOf(await relay.SendAsync(Sender, [recipient]));
         // message-done comes after the attempt is logged and counted.
-        await relay.Logs.WaitForAsync(l => l.EventId == 3005 && l.Message.Contains($"queue_id={id} ", StringComparison.Ordinal), Timeout());
+        await relay.WaitForDoneAsync(id, Timeout());
     }
 
     [Fact]

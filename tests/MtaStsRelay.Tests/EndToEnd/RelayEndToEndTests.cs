@@ -218,7 +218,7 @@ public sealed class RelayEndToEndTests : RelayScenario
         await Relay.WaitForAttemptAsync(id, "later.test", "sent", Timeout());
         Assert.Equal(1, mx.RecipientAttempts("bob@later.test"));
         // The entry is removed after the attempt's line: wait for message-done before looking.
-        await Relay.Logs.WaitForAsync(l => l.EventId == 3005 && l.Message.Contains($"queue_id={id} ", StringComparison.Ordinal), Timeout());
+        await Relay.WaitForDoneAsync(id, Timeout());
         Assert.Empty(await Relay.Spool.ListAsync());
     }
 

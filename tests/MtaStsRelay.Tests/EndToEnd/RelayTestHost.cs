@@ -169,6 +169,10 @@ internal sealed class RelayTestHost : IAsyncDisposable
     public Task<LogCollector.LogLine> WaitForDeferredAsync(string queueId, CancellationToken cancellationToken) =>
         Logs.WaitForAsync(l => l.EventId == 3006 && l.Message.Contains($"queue_id={queueId} ", StringComparison.Ordinal), cancellationToken);
 
+    /// <summary>Waits until <paramref name="queueId"/> has left the queue (event 3005, written after the entry is removed).</summary>
+    public Task<LogCollector.LogLine> WaitForDoneAsync(string queueId, CancellationToken cancellationToken) =>
+        Logs.WaitForAsync(l => l.EventId == 3005 && l.Message.Contains($"queue_id={queueId} ", StringComparison.Ordinal), cancellationToken);
+
     /// <summary>The queue id named in a "250 2.0.0 Ok: queued as ID" reply text.</summary>
     public static string QueueIdOf(string reply) => reply.Split(' ').Last().Trim();
 
