@@ -125,16 +125,7 @@ public sealed class PolicyCommandTests : RelayScenario
         await DeliveredUnderPolicyAsync("forgot.test");
         await SendAndWaitAsync("forgot.test", "cache");
         Assert.Equal(1, Fetches("forgot.test"));
-        if (relayStopped)
-        {
-            await Relay.StopRelayAsync();
-        }
-
-        var (code, output, _) = await Relay.RunCliAsync("policy", "forget", "forgot.test");
-        if (relayStopped)
-        {
-            await Relay.StartRelayAsync();
-        }
+        var (code, output, _) = await Relay.RunCliAsync(relayStopped, "policy", "forget", "forgot.test");
 
         Assert.True(code == 0, output);
         Assert.Contains("forgot.test: forgot policy id=20261129 mode=enforce", output, StringComparison.Ordinal);
@@ -165,10 +156,8 @@ public sealed class PolicyCommandTests : RelayScenario
     {
         await Internet.AddMxHostAsync("fresh.test", 10, "mx1.fresh.test");
         Internet.PublishPolicy("fresh.test", "7", PolicyText.Create("testing", 86400, "mx1.fresh.test"));
-        await Relay.StopRelayAsync();
 
-        var (code, output, _) = await Relay.RunCliAsync("policy", "refresh", "fresh.test");
-        await Relay.StartRelayAsync();
+        var (code, output, _) = await Relay.RunCliAsync(relayStopped: true, "policy", "refresh", "fresh.test");
 
         Assert.True(code == 0, output);
         Assert.Contains("fresh.test: fetched and stored policy id=7 mode=testing max_age=86400", output, StringComparison.Ordinal);

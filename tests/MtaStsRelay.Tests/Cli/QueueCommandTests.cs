@@ -197,10 +197,7 @@ public sealed class QueueCommandTests : RelayScenario
     public async Task Retry_Stopped_DeliveredAsSoonAsTheRelayStarts()
     {
         var (id, mx) = await DeferredOnceAsync("retrystopped.test", "bob@retrystopped.test");
-        await Relay.StopRelayAsync();
-
-        var (code, output, _) = await Relay.RunCliAsync("queue", "retry", id);
-        await Relay.StartRelayAsync();
+        var (code, output, _) = await Relay.RunCliAsync(relayStopped: true, "queue", "retry", id);
 
         Assert.True(code == 0, output);
         Assert.Contains("the relay is not running and delivers it when it starts", output, StringComparison.Ordinal);
@@ -239,16 +236,7 @@ public sealed class QueueCommandTests : RelayScenario
     public async Task Delete_RemovedWithoutBounceAndNeverDelivered(bool relayStopped)
     {
         var (id, mx) = await DeferredOnceAsync("gone.test", "bob@gone.test");
-        if (relayStopped)
-        {
-            await Relay.StopRelayAsync();
-        }
-
-        var (code, output, _) = await Relay.RunCliAsync("queue", "delete", id);
-        if (relayStopped)
-        {
-            await Relay.StartRelayAsync();
-        }
+        var (code, output, _) = await Relay.RunCliAsync(relayStopped, "queue", "delete", id);
 
         Assert.True(code == 0, output);
         Assert.Contains($"{id}: deleted without a bounce; 1 pending recipient(s) will not get it: bob@gone.test", output, StringComparison.Ordinal);
@@ -265,16 +253,7 @@ public sealed class QueueCommandTests : RelayScenario
     public async Task Bounce_PendingRecipientsFailedAndExactlyOneDsn(bool relayStopped)
     {
         var (id, mx) = await DeferredOnceAsync("refused.test", "bob@refused.test", "carol@refused.test");
-        if (relayStopped)
-        {
-            await Relay.StopRelayAsync();
-        }
-
-        var (code, output, _) = await Relay.RunCliAsync("queue", "bounce", id);
-        if (relayStopped)
-        {
-            await Relay.StartRelayAsync();
-        }
+        var (code, output, _) = await Relay.RunCliAsync(relayStopped, "queue", "bounce", id);
 
         Assert.True(code == 0, output);
         Assert.Contains($"{id}: bounced; 2 pending recipient(s) failed: bob@refused.test, carol@refused.test; one DSN queued to {Sender}", output, StringComparison.Ordinal);

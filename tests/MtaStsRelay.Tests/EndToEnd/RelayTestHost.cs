@@ -121,7 +121,31 @@ internal sealed class RelayTestHost : IAsyncDisposable
     /// Runs <c>mtasts-relay args…</c> in-process with the relay's settings and its fake clock, as an
     /// operator would on the same machine (whether the relay is running or stopped).
     /// </summary>
-    public async Task<(int ExitCode, string Output, string Error)> RunCliAsync(params string[] args)
+    public async Task<(int ExitCode, string Output, string Error)> RunCliAsync(params string[] args) => await RunCliAsync(relayStopped: false, args);
+
+    /// <summary>
+    /// Runs a command as above; with <paramref name="relayStopped"/>, the relay is stopped for it (the
+    /// command then works on the spool itself) and started again afterwards, whatever the exit code.
+    /// </summary>
+    public async Task<(int ExitCode, string Output, string Error)> RunCliAsync(bool relayStopped, params string[] args)
+    {
+        if (!relayStopped)
+        {
+            return await InvokeCliAsync(args);
+        }
+
+        await StopRelayAsync();
+        try
+        {
+            return await InvokeCliAsync(args);
+        }
+        finally
+        {
+            await StartRelayAsync();
+        }
+    }
+
+    private async Task<(int ExitCode, string Output, string Error)> InvokeCliAsync(string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
