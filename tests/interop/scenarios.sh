@@ -7,14 +7,20 @@ RUN="r$RANDOM$RANDOM"
 
 token() { echo "t-$1-$RUN"; }
 
+# Sets the calling scenario's t (the message token) and rcpt (token@DOMAIN), then sends one message
+# through the relay.
+send_token() {
+    t=$(token "$1") rcpt=$(token "$1")@$2
+    send_via_relay "$rcpt" "$t" || { why "the relay refused the message"; return 1; }
+}
+
 # The delivery line (event 3000) of a recipient, as a regex.
 sent_line() { echo "delivery queue_id=[^ ]+ result=sent domain=${1#*@} to=$1 "; }
 
 # enforce + valid certificate on the only MX: delivered over verified TLS.
 scenario_enforce_good() {
     local t rcpt
-    t=$(token good) rcpt=$(token good)@good.test
-    send_via_relay "$rcpt" "$t" || { why "the relay refused the message"; return 1; }
+    send_token good good.test || return 1
     expect_delivered "$t" mx-good && expect_tls || return 1
     expect_log "$(sent_line "$rcpt").* mx=mx.good.test ip=127.0.25.1 policy=enforce policy_id=labgood1 policy_source=(fetched|cache) tls=Tls1[23] .* cert_verified=yes failure=- " \
         "sent line with enforce and a verified certificate"
@@ -23,16 +29,14 @@ scenario_enforce_good() {
 # enforce + the MX's certificate names another host: never delivered (RFC 8461 §4.2).
 scenario_enforce_wrong_name() {
     local t rcpt
-    t=$(token wrongname) rcpt=$(token wrongname)@wrongname.test
-    send_via_relay "$rcpt" "$t" || { why "the relay refused the message"; return 1; }
+    send_token wrongname wrongname.test || return 1
     expect_deferred "$rcpt" certificate-host-mismatch
 }
 
 # enforce + the MX offers no STARTTLS: never sent in plaintext.
 scenario_enforce_no_starttls() {
     local t rcpt
-    t=$(token notls) rcpt=$(token notls)@notls.test
-    send_via_relay "$rcpt" "$t" || { why "the relay refused the message"; return 1; }
+    send_token notls notls.test || return 1
     expect_deferred "$rcpt" starttls-not-supported || return 1
     # The MX saw no message at all (it would take one: it accepts plaintext).
     ! grep -qF "$t" "$LAB/postfix/mx-notls/maillog" || { why "mx-notls saw $t"; return 1; }
@@ -41,8 +45,7 @@ scenario_enforce_no_starttls() {
 # enforce + the domain's MX (which has a valid certificate) is not listed in the policy: skipped.
 scenario_enforce_mx_not_in_policy() {
     local t rcpt
-    t=$(token mxnp) rcpt=$(token mxnp)@mxnp.test
-    send_via_relay "$rcpt" "$t" || { why "the relay refused the message"; return 1; }
+    send_token mxnp mxnp.test || return 1
     expect_log "mx-skipped queue_id=[^ ]+ domain=mxnp.test mx=mx.mxnp.test failure=validation-failure" "mx-skipped line" || return 1
     expect_deferred "$rcpt" validation-failure
 }
@@ -50,8 +53,7 @@ scenario_enforce_mx_not_in_policy() {
 # enforce + first MX has a wrong-name certificate, second is good: delivered to the second.
 scenario_enforce_fallback() {
     local t rcpt
-    t=$(token fallback) rcpt=$(token fallback)@fallback.test
-    send_via_relay "$rcpt" "$t" || { why "the relay refused the message"; return 1; }
+    send_token fallback fallback.test || return 1
     expect_delivered "$t" mx-alt && expect_tls || return 1
     expect_log "mx-failed queue_id=[^ ]+ domain=fallback.test mx=mx1.fallback.test ip=127.0.25.2 failure=certificate-host-mismatch" \
         "mx-failed line for the first MX" || return 1
@@ -61,8 +63,7 @@ scenario_enforce_fallback() {
 # testing + wrong-name certificate: delivered anyway, the violation logged (RFC 8461 §5).
 scenario_testing_bad_mx() {
     local t rcpt
-    t=$(token testing) rcpt=$(token testing)@testing.test
-    send_via_relay "$rcpt" "$t" || { why "the relay refused the message"; return 1; }
+    send_token testing testing.test || return 1
     expect_delivered "$t" mx-wrong && expect_tls || return 1
     expect_log "sts-testing-violation queue_id=[^ ]+ domain=testing.test policy_id=labtesting1 failure=certificate-host-mismatch" \
         "sts-testing-violation line" || return 1
@@ -72,8 +73,7 @@ scenario_testing_bad_mx() {
 # No TXT record: opportunistic TLS, certificate not required to match.
 scenario_no_policy() {
     local t rcpt
-    t=$(token nopolicy) rcpt=$(token nopolicy)@nopolicy.test
-    send_via_relay "$rcpt" "$t" || { why "the relay refused the message"; return 1; }
+    send_token nopolicy nopolicy.test || return 1
     expect_delivered "$t" mx-wrong && expect_tls || return 1
     expect_log "$(sent_line "$rcpt").* mx=mx.nopolicy.test ip=127.0.25.2 policy=none .* tls=Tls1[23] " "sent line with policy=none over TLS"
 }
@@ -101,8 +101,7 @@ scenario_policy_id_change() {
 # The policy host answers 301: a fetch error (RFC 8461 §3.3), so no policy: delivered opportunistically.
 scenario_policy_redirect() {
     local t rcpt
-    t=$(token redirect) rcpt=$(token redirect)@redirect.test
-    send_via_relay "$rcpt" "$t" || { why "the relay refused the message"; return 1; }
+    send_token redirect redirect.test || return 1
     expect_delivered "$t" mx-wrong && expect_tls || return 1
     expect_log "MTA-STS policy fetch failed for redirect.test .*sts-policy-fetch-error" "policy fetch failure for the 301" || return 1
     expect_log "$(sent_line "$rcpt").* policy=none " "sent line with policy=none" || return 1
